@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: Apache-2.0
+# Bulkhead top-level build.
+#   make [BOARD=qemu-virt] [CONFIG=default]   build build/<board>/<config>/bulkhead.{elf,bin}
+#   make run                                   build and boot the default system on QEMU
+#   make test                                  host unit tests + QEMU integration tests
+#   make check                                 clang-format, cppcheck, clang build
+# Missing host packages are installed by tools/setup.sh (called automatically).
+
+BOARD         ?= qemu-virt
+CONFIG        ?= default
+CROSS_COMPILE ?= aarch64-linux-gnu-
+# SELFTEST=<name> builds a debug variant with a hypervisor self-test compiled in
+# (e.g. el2-fault); it goes to its own build directory.
+SELFTEST      ?=
+HOSTCC        ?= cc
+# V=1 shows full commands.
+Q := $(if $(V),,@)
+PYTHON        ?= /usr/bin/python3
+
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+LD      := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+CPP     := $(CROSS_COMPILE)cpp
+DTC     ?= dtc
+
+BOARD_DIR := boards/$(BOARD)
+CONFIG_SRC := configs/$(BOARD)/$(CONFIG).dts
+ifeq ($(wildcard $(BOARD_DIR)/board.mk),)
+$(error BOARD=$(BOARD): no $(BOARD_DIR)/board.mk (boards: $(notdir $(wildcard boards/*))))
+endif
+include $(BOARD_DIR)/board.mk
+
+VARIANT := $(CONFIG)$(if $(SELFTEST),+$(SELFTEST))$(if $(filter clang%,$(notdir $(CC))),+clang)
+O       := build/$(BOARD)/$(VARIANT)
+GEN     := $(O)/gen
+TOOLS_O := build/tools
+
+VERSION := 0.1.0
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# ---------------------------------------------------------------- hypervisor
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wconversion -Wsign-conversion \
+	-Wvla -Wstrict-prototypes -Wmissing-prototypes -Wundef -Wcast-align \
+	-Wpointer-arith -Wmissing-declarations -Wno-unused-parameter
+HYP_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -fno-builtin \
+	-fno-common -fno-pie -fno-pic -fno-stack-protector -fno-omit-frame-pointer \
+	-mgeneral-regs-only -mstrict-align -fno-strict-aliasing \
+	-ffunction-sections -fdata-sections \
+	-Iarch/aarch64/include -Icore/include -I$(GEN) \
+	-DBH_VERSION='"$(VERSION)"' -DBH_GIT_REV='"$(GIT_REV)"'
+ifneq ($(filter clang%,$(notdir $(CC))),)
+HYP_CFLAGS += --target=aarch64-linux-gnu -mno-outline-atomics
+else
+HYP_CFLAGS += -mno-outline-atomics
+endif
+ifneq ($(SELFTEST),)
+HYP_CFLAGS += -DBH_SELFTEST_$(subst -,_,$(shell echo $(SELFTEST) | tr a-z A-Z))=1
+endif
+HYP_ASFLAGS := $(filter-out -std=gnu11 -Wstrict-prototypes -Wmissing-prototypes,$(HYP_CFLAGS)) -D__ASSEMBLY__
+
+ARCH_SRCS := $(wildcard arch/aarch64/*.c) $(wildcard arch/aarch64/*.S)
+CORE_SRCS := $(wildcard core/*.c)
+HYP_SRCS  := $(ARCH_SRCS) $(CORE_SRCS)
+HYP_OBJS  := $(patsubst %,$(O)/obj/%.o,$(filter-out arch/aarch64/asm-offsets.c arch/aarch64/linker.ld.S,$(HYP_SRCS))) \
+	$(O)/obj/gen/config.c.o
+
+.PHONY: all
+all: $(O)/bulkhead.bin
+
+$(O)/bulkhead.bin: $(O)/bulkhead.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+	@echo "  built $@ ($$(stat -c %s $@) bytes)"
+
+$(O)/bulkhead.elf: $(HYP_OBJS) $(O)/linker.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) -nostdlib -static -T $(O)/linker.ld --gc-sections -Map $(O)/bulkhead.map -o $@ $(HYP_OBJS)
+
+$(O)/linker.ld: arch/aarch64/linker.ld.S $(GEN)/config.h
+	@mkdir -p $(@D)
+	$(Q)$(CPP) -P -D__ASSEMBLY__ -I$(GEN) -Iarch/aarch64/include $< -o $@
+
+$(O)/obj/%.c.o: %.c $(GEN)/asm-offsets.h $(GEN)/config.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(HYP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/obj/gen/config.c.o: $(GEN)/config.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(HYP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/obj/%.S.o: %.S $(GEN)/asm-offsets.h $(GEN)/config.h
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(HYP_ASFLAGS) -MMD -MP -c $< -o $@
+
+# Assembly offsets come from the C structs themselves (see asm-offsets.c).
+$(GEN)/asm-offsets.h: arch/aarch64/asm-offsets.c $(wildcard core/include/bulkhead/*.h arch/aarch64/include/arch/*.h) $(GEN)/config.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HYP_CFLAGS) -S $< -o $(GEN)/asm-offsets.s
+	@{ echo "/* Generated from arch/aarch64/asm-offsets.c; do not edit. */"; \
+	   echo "#pragma once"; \
+	   sed -n 's/.*->\([A-Z0-9_]*\) [#$$]*\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $(GEN)/asm-offsets.s; } > $@
+
+# ---------------------------------------------------------------- configuration
+BHCFG := $(TOOLS_O)/bhcfg
+BHCFG_SRCS := $(wildcard tools/bhcfg/*.c)
+TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Icore/include -Itools/bhcfg
+
+$(BHCFG): $(BHCFG_SRCS) $(wildcard tools/bhcfg/*.h) core/include/bulkhead/config_types.h
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(TOOL_CFLAGS) -o $@ $(BHCFG_SRCS) -lfdt
+
+$(O)/board.dtb: $(BOARD_DIR)/board.dts $(wildcard $(BOARD_DIR)/*.dts $(BOARD_DIR)/*.dtsi)
+	@mkdir -p $(@D)
+	@echo "  DTC     $<"
+	$(Q)$(DTC) -q -I dts -O dtb -i $(BOARD_DIR) -o $@ $<
+
+$(O)/config.dtb: $(CONFIG_SRC)
+	@mkdir -p $(@D)
+	@test -f $(CONFIG_SRC) || { echo "error: no configuration $(CONFIG_SRC) (configs: $(notdir $(wildcard configs/$(BOARD)/*.dts)))" >&2; exit 1; }
+	@echo "  DTC     $<"
+	$(Q)$(DTC) -q -I dts -O dtb -i $(BOARD_DIR) -i configs/$(BOARD) -o $@ $<
+
+# One tool run writes every generated file; config.c stands for the group.
+$(GEN)/config.c $(GEN)/config.h &: $(BHCFG) $(O)/board.dtb $(O)/config.dtb
+	@mkdir -p $(GEN)
+	@echo "  BHCFG   $(CONFIG_SRC)"
+	$(Q)$(BHCFG) --board $(O)/board.dtb --board-src $(BOARD_DIR)/board.dts \
+		--config $(O)/config.dtb --config-src $(CONFIG_SRC) --out $(GEN)
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- running
+QEMU ?= qemu-system-aarch64
+QEMU_SERIAL_ARGS := -serial mon:stdio $(if $(filter 2,$(QEMU_SERIALS)),-serial null)
+QEMU_ARGS = -machine $(QEMU_MACHINE) -cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
+	-display none -nic none -kernel $(O)/bulkhead.bin
+
+.PHONY: setup run print-qemu-vars
+setup:
+	@bash tools/setup.sh --quiet
+
+run: setup
+	@$(MAKE) --no-print-directory all
+	@echo "  booting $(O)/bulkhead.bin on QEMU (quit: Ctrl-a x)"
+	$(QEMU) $(QEMU_ARGS) $(QEMU_SERIAL_ARGS)
+
+print-qemu-vars:
+	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)'"
+
+# ---------------------------------------------------------------- tests
+UNIT_O := build/unit
+UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Wno-missing-prototypes -Wno-missing-declarations \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-Iarch/fake/include -Iarch/aarch64/include -Icore/include -Itests/unit -DBH_HOST_TEST=1
+UNIT_CORE := core/printf.c core/pgtable.c core/string.c arch/aarch64/pte.c
+UNIT_SRCS := $(wildcard tests/unit/test_*.c) tests/unit/main.c $(wildcard arch/fake/*.c) $(UNIT_CORE)
+
+$(UNIT_O)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h core/include/bulkhead/*.h arch/fake/include/arch/*.h arch/aarch64/include/arch/*.h)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS)
+
+.PHONY: unit test test-images
+unit: $(UNIT_O)/unit-tests
+	$(UNIT_O)/unit-tests
+
+# Images the QEMU tests boot: each listed as CONFIG[+SELFTEST].
+TEST_IMAGES := default default+el2-fault
+test-images:
+	@for img in $(TEST_IMAGES); do \
+		cfg=$${img%%+*}; st=; case $$img in *+*) st=$${img#*+};; esac; \
+		$(MAKE) --no-print-directory BOARD=$(BOARD) CONFIG=$$cfg SELFTEST=$$st all || exit 1; \
+	done
+
+test: setup
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory test-images
+	BULKHEAD_BOARD=$(BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider tests/qemu
+	@echo "make test: all passed"
+
+# ---------------------------------------------------------------- checks
+LINT_SRCS = $(shell git ls-files 'arch/*.[ch]' 'core/*.[ch]' 'tools/*.[ch]' 'tests/unit/*.[ch]' 2>/dev/null)
+
+.PHONY: check format
+check: setup
+	@echo "  clang-format --dry-run"
+	@clang-format --dry-run --Werror $(LINT_SRCS)
+	@echo "  cppcheck"
+	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+		--inline-suppr --suppress=missingIncludeSystem -D__aarch64__ \
+		-Iarch/aarch64/include -Icore/include -Itools/bhcfg arch/aarch64 core tools
+	@echo "  clang build"
+	@$(MAKE) --no-print-directory CC=clang all
+	@echo "make check: clean"
+
+format:
+	clang-format -i $(LINT_SRCS)
+
+.PHONY: clean
+clean:
+	rm -rf build

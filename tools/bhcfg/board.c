@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Board description: the hardware as its own DTS says (for QEMU, QEMU's
+ * generated tree) plus the /bulkhead node with Bulkhead's reservation.
+ */
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bhcfg.h"
+
+#define SZ_2M 0x200000ULL
+#define GIC_SPI 0
+#define GIC_PPI 1
+
+static bool range_inside(uint64_t base, uint64_t size, const struct bh_range *r)
+{
+	return base >= r->base && size <= r->size && base - r->base <= r->size - size;
+}
+
+static void parse_cpus(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	int cpus = fdt_path_offset(d->fdt, "/cpus");
+	int node;
+
+	if (cpus < 0) {
+		cfg_error(d, 0, "no /cpus node");
+		return;
+	}
+	fdt_for_each_subnode(node, d->fdt, cpus) {
+		const char *type = fdt_getprop(d->fdt, node, "device_type", NULL);
+		uint64_t mpidr;
+		int ac = fdt_address_cells(d->fdt, cpus);
+		int len;
+		const uint32_t *reg = fdt_getprop(d->fdt, node, "reg", &len);
+
+		if (!type || strcmp(type, "cpu") != 0)
+			continue;
+		if (!reg || ac < 1 || ac > 2 || len != 4 * ac) {
+			cfg_error(d, node, "cpu node without a valid 'reg' (MPIDR)");
+			continue;
+		}
+		mpidr = dt_cells(reg, ac);
+		if (m->board.ncpus >= BH_MAX_CPUS) {
+			cfg_error(d, node, "more than %d CPUs; raise BH_MAX_CPUS", BH_MAX_CPUS);
+			return;
+		}
+		for (unsigned int i = 0; i < m->board.ncpus; i++)
+			if (m->board.cpu_mpidr[i] == mpidr)
+				cfg_error(d, node, "MPIDR %#llx listed twice",
+					  (unsigned long long)mpidr);
+		m->board.cpu_mpidr[m->board.ncpus++] = mpidr;
+	}
+	if (!m->board.ncpus)
+		cfg_error(d, cpus, "no CPU nodes");
+}
+
+static void parse_memory(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	int node;
+
+	fdt_for_each_subnode(node, d->fdt, 0) {
+		const char *type = fdt_getprop(d->fdt, node, "device_type", NULL);
+
+		if (!type || strcmp(type, "memory") != 0)
+			continue;
+		for (int i = 0; i < dt_reg_count(d, node); i++) {
+			struct bh_range r;
+
+			if (m->board.nram >= BH_MAX_RAM_RANGES) {
+				cfg_error(d, node, "more than %d RAM ranges", BH_MAX_RAM_RANGES);
+				return;
+			}
+			dt_reg(d, node, i, &r.base, &r.size);
+			if (r.size)
+				m->board.ram[m->board.nram++] = r;
+		}
+	}
+	if (!m->board.nram)
+		cfg_error(d, 0, "no memory node with device_type = \"memory\"");
+}
+
+static void parse_psci(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,psci-0.2");
+	const char *method;
+
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,psci");
+	if (node < 0) {
+		cfg_error(d, 0, "no PSCI node (compatible \"arm,psci-0.2\"): CPUs cannot be started");
+		return;
+	}
+	method = fdt_getprop(d->fdt, node, "method", NULL);
+	if (method && !strcmp(method, "smc"))
+		m->board.psci_conduit = BH_PSCI_SMC;
+	else if (method && !strcmp(method, "hvc"))
+		m->board.psci_conduit = BH_PSCI_HVC;
+	else
+		cfg_error(d, node, "PSCI 'method' must be \"smc\" or \"hvc\"");
+}
+
+/* INTID of interrupt specifier @idx (3-cell GIC binding) of @node. */
+static int irq_intid(const struct dtb *d, int node, int idx, uint32_t *intid)
+{
+	int len;
+	const uint32_t *p = fdt_getprop(d->fdt, node, "interrupts", &len);
+
+	if (!p || idx < 0 || len < (idx + 1) * 12)
+		return -1;
+	p += idx * 3;
+	if (fdt32_to_cpu(p[0]) == GIC_SPI)
+		*intid = fdt32_to_cpu(p[1]) + 32;
+	else if (fdt32_to_cpu(p[0]) == GIC_PPI)
+		*intid = fdt32_to_cpu(p[1]) + 16;
+	else
+		return -1;
+	return 0;
+}
+
+static void parse_gic(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	struct bh_board_gic *g = &m->board.gic;
+	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,gic-v3");
+	uint32_t maint;
+
+	if (node >= 0) {
+		g->version = 3;
+		if (dt_reg(d, node, 0, &g->dist.base, &g->dist.size) ||
+		    dt_reg(d, node, 1, &g->redist.base, &g->redist.size))
+			cfg_error(d, node, "GICv3 needs 'reg' with GICD and GICR ranges");
+	} else {
+		static const char *const v2[] = {"arm,gic-400", "arm,cortex-a15-gic",
+						 "arm,cortex-a7-gic"};
+
+		for (size_t i = 0; i < sizeof(v2) / sizeof(v2[0]) && node < 0; i++)
+			node = fdt_node_offset_by_compatible(d->fdt, -1, v2[i]);
+		if (node < 0) {
+			cfg_error(d, 0, "no supported interrupt controller (GICv2 or GICv3)");
+			return;
+		}
+		g->version = 2;
+		if (dt_reg(d, node, 0, &g->dist.base, &g->dist.size) ||
+		    dt_reg(d, node, 1, &g->cpu.base, &g->cpu.size) ||
+		    dt_reg(d, node, 2, &g->hyp.base, &g->hyp.size) ||
+		    dt_reg(d, node, 3, &g->vcpu.base, &g->vcpu.size))
+			cfg_error(d, node,
+				  "GICv2 needs 'reg' with GICD, GICC, GICH and GICV ranges "
+				  "(virtualization extensions)");
+	}
+	if (irq_intid(d, node, 0, &maint) || maint < 16 || maint > 31)
+		cfg_error(d, node, "no maintenance interrupt (a PPI) in 'interrupts'");
+	else
+		g->maint_ppi = maint;
+}
+
+static void parse_timer(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,armv8-timer");
+
+	/* Binding order: secure phys, non-secure phys, virtual, hypervisor phys. */
+	if (node < 0 || irq_intid(d, node, 2, &m->board.timer_ppi_virt) ||
+	    irq_intid(d, node, 3, &m->board.timer_ppi_hyp))
+		cfg_error(d, node < 0 ? 0 : node,
+			  "no arm,armv8-timer node with its four PPIs");
+}
+
+static void parse_smmu(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,smmu-v3");
+
+	if (node >= 0 && dt_reg(d, node, 0, &m->board.smmu.base, &m->board.smmu.size))
+		cfg_error(d, node, "SMMUv3 node without 'reg'");
+}
+
+static void parse_bulkhead(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	int node = fdt_path_offset(d->fdt, "/bulkhead");
+	const char *name;
+	const uint32_t *p;
+	int len, ac, sc, uart;
+	uint32_t ph;
+
+	if (node < 0) {
+		cfg_error(d, 0, "no /bulkhead node (hypervisor-memory, console)");
+		return;
+	}
+	name = fdt_getprop(d->fdt, node, "board-name", &len);
+	if (!name || len < 2 || len > (int)sizeof(m->board_name)) {
+		cfg_error(d, node, "missing or invalid 'board-name'");
+	} else {
+		memcpy(m->board_name, name, (size_t)len);
+		m->board.name = m->board_name;
+	}
+	ac = fdt_address_cells(d->fdt, 0);
+	sc = fdt_size_cells(d->fdt, 0);
+	p = fdt_getprop(d->fdt, node, "hypervisor-memory", &len);
+	if (!p || ac < 1 || sc < 1 || len != 4 * (ac + sc)) {
+		cfg_error(d, node, "'hypervisor-memory' must be one <base size> pair");
+	} else {
+		m->board.hyp_mem.base = dt_cells(p, ac);
+		m->board.hyp_mem.size = dt_cells(p + ac, sc);
+	}
+	if (!dt_u32(d, node, "console", &ph)) {
+		cfg_error(d, node, "'console' must reference the UART Bulkhead prints to");
+		return;
+	}
+	uart = fdt_node_offset_by_phandle(d->fdt, ph);
+	if (uart < 0 || !dt_compatible(d, uart, "arm,pl011")) {
+		cfg_error(d, node, "'console' must reference an arm,pl011 UART");
+		return;
+	}
+	m->board_console_node = uart;
+	if (dt_reg(d, uart, 0, &m->board.console.base, &m->board.console.size))
+		cfg_error(d, uart, "console UART without 'reg'");
+	if (irq_intid(d, uart, 0, &m->board.console_irq) || m->board.console_irq < 32)
+		cfg_error(d, uart, "console UART without an SPI in 'interrupts'");
+}
+
+static void check_hyp_mem(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	const struct bh_range *h = &m->board.hyp_mem;
+	int node = fdt_path_offset(d->fdt, "/bulkhead");
+	bool inside = false;
+
+	if (!h->size)
+		return;
+	/* The image is linked at the base and loaded like an arm64 Image. */
+	if (h->base % SZ_2M || h->size % SZ_2M)
+		cfg_error(d, node, "hypervisor-memory %#llx+%#llx must be 2 MiB aligned",
+			  (unsigned long long)h->base, (unsigned long long)h->size);
+	for (unsigned int i = 0; i < m->board.nram; i++)
+		inside |= range_inside(h->base, h->size, &m->board.ram[i]);
+	if (!inside)
+		cfg_error(d, node, "hypervisor-memory %#llx+%#llx is not inside the board's RAM",
+			  (unsigned long long)h->base, (unsigned long long)h->size);
+}
+
+int board_parse(struct model *m)
+{
+	unsigned int before = cfg_errors;
+
+	m->board_console_node = -1;
+	parse_cpus(m);
+	parse_memory(m);
+	parse_psci(m);
+	parse_gic(m);
+	parse_timer(m);
+	parse_smmu(m);
+	parse_bulkhead(m);
+	check_hyp_mem(m);
+	return cfg_errors == before ? 0 : -1;
+}

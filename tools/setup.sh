@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs what building, running and testing Bulkhead needs on Debian 12.
+# Called by `make run` / `make test` when a tool is missing; safe to run again.
+#   tools/setup.sh          install what is missing (root), or print the commands
+#   tools/setup.sh --check  only report; exit 1 if something is missing or too old
+set -euo pipefail
+
+QEMU_MIN=10.0
+DTC_MIN=1.6
+BACKPORTS_FILE=/etc/apt/sources.list.d/bulkhead-backports.sources
+
+need_pkgs=()     # from bookworm proper
+need_bpo=()      # from bookworm-backports
+need_arm64=0     # dpkg foreign architecture for the Linux guest packages
+
+ver_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+
+qemu_version() {
+	qemu-system-aarch64 --version 2>/dev/null | sed -n 's/.*version \([0-9][0-9.]*\).*/\1/p' | head -n1
+}
+dtc_version() {
+	dtc --version 2>/dev/null | sed -n 's/.*Version: DTC \([0-9][0-9.]*\).*/\1/p' | head -n1
+}
+
+probe() {
+	need_pkgs=(); need_bpo=(); need_arm64=0
+	command -v aarch64-linux-gnu-gcc >/dev/null || need_pkgs+=(gcc-aarch64-linux-gnu)
+	command -v aarch64-linux-gnu-objcopy >/dev/null || need_pkgs+=(binutils-aarch64-linux-gnu)
+	command -v dtc >/dev/null || need_pkgs+=(device-tree-compiler)
+	[ -f /usr/include/libfdt.h ] || need_pkgs+=(libfdt-dev)
+	/usr/bin/python3 -c 'import pytest' 2>/dev/null || need_pkgs+=(python3-pytest)
+	command -v cpio >/dev/null || need_pkgs+=(cpio)
+	command -v make >/dev/null || need_pkgs+=(make)
+	command -v cc >/dev/null || need_pkgs+=(gcc libc6-dev)
+	local qv; qv=$(qemu_version || true)
+	if [ -z "$qv" ] || ! ver_ge "$qv" "$QEMU_MIN"; then
+		need_bpo+=(qemu-system-arm)
+		[ -n "$qv" ] && echo "setup: QEMU $qv is too old (need >= $QEMU_MIN for SMMUv3 stage-2 and the second UART on virt)" >&2
+	fi
+	local dv; dv=$(dtc_version || true)
+	if [ -n "$dv" ] && ! ver_ge "$dv" "$DTC_MIN"; then
+		echo "setup: dtc $dv is too old (need >= $DTC_MIN)" >&2
+		need_pkgs+=(device-tree-compiler)
+	fi
+	if [ "${BULKHEAD_NEED_ARM64:-0}" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		need_arm64=1
+	fi
+}
+
+commands() {
+	if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/ && [ ${#need_bpo[@]} -gt 0 ]; then
+		printf "cat > %s <<'X'\nTypes: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\nX\n" "$BACKPORTS_FILE"
+	fi
+	[ "$need_arm64" = 1 ] && echo "dpkg --add-architecture arm64"
+	echo "apt-get update"
+	[ ${#need_pkgs[@]} -gt 0 ] && echo "apt-get install -y --no-install-recommends ${need_pkgs[*]}"
+	[ ${#need_bpo[@]} -gt 0 ] && echo "apt-get install -y --no-install-recommends -t bookworm-backports ${need_bpo[*]}"
+	return 0
+}
+
+probe
+if [ ${#need_pkgs[@]} -eq 0 ] && [ ${#need_bpo[@]} -eq 0 ] && [ "$need_arm64" = 0 ]; then
+	[ "${1:-}" = --quiet ] || echo "setup: all tools present (QEMU $(qemu_version), dtc $(dtc_version))"
+	exit 0
+fi
+if [ "${1:-}" = --check ]; then
+	echo "setup: missing: ${need_pkgs[*]} ${need_bpo[*]}" >&2
+	exit 1
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "setup: missing packages and not root. Run these as root, then try again:" >&2
+	commands | sed 's/^/    /' >&2
+	exit 1
+fi
+
+echo "setup: installing: ${need_pkgs[*]} ${need_bpo[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if [ ${#need_bpo[@]} -gt 0 ] && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	cat > "$BACKPORTS_FILE" <<'X'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+X
+fi
+[ "$need_arm64" = 1 ] && dpkg --add-architecture arm64
+apt-get update -q
+[ ${#need_pkgs[@]} -gt 0 ] && apt-get install -y -q --no-install-recommends "${need_pkgs[@]}"
+[ ${#need_bpo[@]} -gt 0 ] && apt-get install -y -q --no-install-recommends -t bookworm-backports "${need_bpo[@]}"
+
+probe
+if [ ${#need_pkgs[@]} -gt 0 ] || [ ${#need_bpo[@]} -gt 0 ]; then
+	echo "setup: still missing or too old after install: ${need_pkgs[*]} ${need_bpo[*]}" >&2
+	exit 1
+fi
+echo "setup: done (QEMU $(qemu_version), dtc $(dtc_version))"
