@@ -102,19 +102,21 @@ static uint64_t ram_total(void)
 #ifdef BH_SELFTEST_EL2_FAULT
 /* Debug self-test: a hypervisor-internal fault on one CPU must produce a
  * register dump and stop that CPU only. The address is never mapped. */
-#define SELFTEST_FAULT_CPU 1
+#define SELFTEST_FAULT_CPU  1
 #define SELFTEST_FAULT_ADDR 0xbad0000000ULL
 static void selftest_el2_fault(unsigned int self)
 {
 	if (self != SELFTEST_FAULT_CPU % bh_board.ncpus)
 		return;
-	bh_printf("selftest: CPU %u loads from unmapped %#llx\n", self,
-		  SELFTEST_FAULT_ADDR);
+	bh_printf("selftest: CPU %u loads from unmapped %#llx\n", self, SELFTEST_FAULT_ADDR);
 	(void)*(volatile uint64_t *)(uintptr_t)SELFTEST_FAULT_ADDR;
 	bh_printf("selftest: FAILED, no fault taken\n");
 }
 #else
-static void selftest_el2_fault(unsigned int self) { (void)self; }
+static void selftest_el2_fault(unsigned int self)
+{
+	(void)self;
+}
 #endif
 
 /* Nothing left for this CPU: the last one to settle powers the machine off. */

@@ -54,8 +54,8 @@ struct map_req {
 
 /* Maps [va, va+size) inside @table at @level. In a dry run @table may be
  * NULL, standing for a table that does not exist yet (all entries empty). */
-static int map_level(struct map_req *r, uint64_t *table, unsigned int level,
-		     uint64_t va, paddr_t pa, uint64_t size)
+static int map_level(struct map_req *r, uint64_t *table, unsigned int level, uint64_t va,
+		     paddr_t pa, uint64_t size)
 {
 	uint64_t lsize = 1ULL << level_shift(level);
 
@@ -64,8 +64,8 @@ static int map_level(struct map_req *r, uint64_t *table, unsigned int level,
 		uint64_t chunk = MIN(size, lsize - (va & (lsize - 1)));
 		uint64_t desc = table ? table[idx] : 0;
 		bool leaf = level == ARCH_PT_LAST_LEVEL ||
-			    (arch_pt_block_ok(level) && chunk == lsize &&
-			     IS_ALIGNED(pa, lsize) && !(r->flags & PT_MAP_NO_BLOCKS));
+			    (arch_pt_block_ok(level) && chunk == lsize && IS_ALIGNED(pa, lsize) &&
+			     !(r->flags & PT_MAP_NO_BLOCKS));
 		int ret;
 
 		if (arch_pte_is_table(desc, level)) {
@@ -100,8 +100,8 @@ static int map_level(struct map_req *r, uint64_t *table, unsigned int level,
 	return 0;
 }
 
-int pt_map(struct pgtable *pt, uint64_t va, paddr_t pa, uint64_t size,
-	   unsigned int prot, unsigned int flags)
+int pt_map(struct pgtable *pt, uint64_t va, paddr_t pa, uint64_t size, unsigned int prot,
+	   unsigned int flags)
 {
 	struct map_req req = {.pt = pt, .prot = prot, .flags = flags};
 	int ret;

@@ -12,8 +12,7 @@ struct spec {
 	unsigned int base;
 };
 
-static size_t emit_num(bh_putc_fn put, void *ctx, uint64_t v, bool neg,
-		       const struct spec *s)
+static size_t emit_num(bh_putc_fn put, void *ctx, uint64_t v, bool neg, const struct spec *s)
 {
 	const char *digits = s->upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];
@@ -45,8 +44,7 @@ static size_t emit_num(bh_putc_fn put, void *ctx, uint64_t v, bool neg,
 	return len + pad;
 }
 
-static size_t emit_str(bh_putc_fn put, void *ctx, const char *str,
-		       const struct spec *s)
+static size_t emit_str(bh_putc_fn put, void *ctx, const char *str, const struct spec *s)
 {
 	size_t len = strlen(str), out = 0;
 

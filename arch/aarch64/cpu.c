@@ -78,7 +78,10 @@ __noreturn void arch_system_off(void)
 	arch_cpu_park();
 }
 
-void arch_wait_event(void) { wfe(); }
+void arch_wait_event(void)
+{
+	wfe();
+}
 
 void arch_send_event(void)
 {
@@ -92,7 +95,10 @@ uint64_t arch_counter(void)
 	return read_cntpct_el0();
 }
 
-uint64_t arch_counter_freq(void) { return read_cntfrq_el0(); }
+uint64_t arch_counter_freq(void)
+{
+	return read_cntfrq_el0();
+}
 
 /* --- Before the MMU: print straight to the UART, then stop. ---------- */
 static void early_puts(const char *s)

@@ -63,23 +63,30 @@ const char *esr_class_name(unsigned int ec)
 }
 
 static const char *const vector_names[] = {
-	"synchronous, EL2 with SP_EL0", "IRQ, EL2 with SP_EL0",
-	"FIQ, EL2 with SP_EL0",         "SError, EL2 with SP_EL0",
-	"synchronous, EL2",             "IRQ, EL2",
-	"FIQ, EL2",                     "SError, EL2",
-	"synchronous, lower EL (A64)",  "IRQ, lower EL (A64)",
-	"FIQ, lower EL (A64)",          "SError, lower EL (A64)",
-	"synchronous, lower EL (A32)",  "IRQ, lower EL (A32)",
-	"FIQ, lower EL (A32)",          "SError, lower EL (A32)",
+	"synchronous, EL2 with SP_EL0",
+	"IRQ, EL2 with SP_EL0",
+	"FIQ, EL2 with SP_EL0",
+	"SError, EL2 with SP_EL0",
+	"synchronous, EL2",
+	"IRQ, EL2",
+	"FIQ, EL2",
+	"SError, EL2",
+	"synchronous, lower EL (A64)",
+	"IRQ, lower EL (A64)",
+	"FIQ, lower EL (A64)",
+	"SError, lower EL (A64)",
+	"synchronous, lower EL (A32)",
+	"IRQ, lower EL (A32)",
+	"FIQ, lower EL (A32)",
+	"SError, lower EL (A32)",
 };
 
 void arch_dump_regs(const struct arch_regs *regs);
 void arch_dump_regs(const struct arch_regs *regs)
 {
 	for (unsigned int i = 0; i < 30; i += 2)
-		bh_printf("  x%-2u %016llx  x%-2u %016llx\n", i,
-			  (unsigned long long)regs->x[i], i + 1,
-			  (unsigned long long)regs->x[i + 1]);
+		bh_printf("  x%-2u %016llx  x%-2u %016llx\n", i, (unsigned long long)regs->x[i],
+			  i + 1, (unsigned long long)regs->x[i + 1]);
 	bh_printf("  x30 %016llx  sp  %016llx\n", (unsigned long long)regs->x[30],
 		  (unsigned long long)regs->sp);
 }
@@ -92,13 +99,12 @@ void arch_el2_exception(unsigned int kind, struct arch_regs *regs)
 
 	bh_printf("\nFATAL: hypervisor exception on CPU %u: %s\n", arch_cpu_id(),
 		  kind < ARRAY_SIZE(vector_names) ? vector_names[kind] : "?");
-	bh_printf("  ESR_EL2  %016llx  EC %#04x (%s) IL %u ISS %#07llx\n",
-		  (unsigned long long)esr, ec, esr_class_name(ec),
-		  (unsigned int)FIELD_GET(ESR_IL, esr),
+	bh_printf("  ESR_EL2  %016llx  EC %#04x (%s) IL %u ISS %#07llx\n", (unsigned long long)esr,
+		  ec, esr_class_name(ec), (unsigned int)FIELD_GET(ESR_IL, esr),
 		  (unsigned long long)FIELD_GET(ESR_ISS, esr));
 	bh_printf("  FAR_EL2  %016llx\n", (unsigned long long)read_far_el2());
-	bh_printf("  ELR_EL2  %016llx  SPSR_EL2 %016llx\n",
-		  (unsigned long long)regs->elr, (unsigned long long)regs->spsr);
+	bh_printf("  ELR_EL2  %016llx  SPSR_EL2 %016llx\n", (unsigned long long)regs->elr,
+		  (unsigned long long)regs->spsr);
 	arch_dump_regs(regs);
 	bh_cpu_fatal();
 }

@@ -16,7 +16,7 @@
 
 #include <config.h>
 
-#define HYP_VA_BITS 48
+#define HYP_VA_BITS  48
 #define HYP_PT_PAGES 24
 
 extern char _head[], _text_end[], _rodata_end[], _stacks_start[], _image_end[];
@@ -124,12 +124,11 @@ int arch_mmu_init(void)
 	arch_mmu_regs.mair = MAIR_ATTR(MAIR_IDX_DEVICE, MAIR_ATTR_DEVICE_NGNRE) |
 			     MAIR_ATTR(MAIR_IDX_NORMAL, MAIR_ATTR_NORMAL_WB) |
 			     MAIR_ATTR(MAIR_IDX_NORMAL_NC, MAIR_ATTR_NORMAL_NC);
-	arch_mmu_regs.tcr = TCR_EL2_RES1 | FIELD_PREP(TCR_EL2_T0SZ, 64 - HYP_VA_BITS) |
-			    FIELD_PREP(TCR_EL2_IRGN0, TCR_RGN_WBWA) |
-			    FIELD_PREP(TCR_EL2_ORGN0, TCR_RGN_WBWA) |
-			    FIELD_PREP(TCR_EL2_SH0, TCR_SH_INNER) |
-			    FIELD_PREP(TCR_EL2_TG0, TCR_TG0_4K) |
-			    FIELD_PREP(TCR_EL2_PS, pa_size_field());
+	arch_mmu_regs.tcr =
+		TCR_EL2_RES1 | FIELD_PREP(TCR_EL2_T0SZ, 64 - HYP_VA_BITS) |
+		FIELD_PREP(TCR_EL2_IRGN0, TCR_RGN_WBWA) | FIELD_PREP(TCR_EL2_ORGN0, TCR_RGN_WBWA) |
+		FIELD_PREP(TCR_EL2_SH0, TCR_SH_INNER) | FIELD_PREP(TCR_EL2_TG0, TCR_TG0_4K) |
+		FIELD_PREP(TCR_EL2_PS, pa_size_field());
 	arch_mmu_regs.ttbr = (uintptr_t)hyp_pt.root;
 	arch_mmu_regs.sctlr = SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_SA |
 			      SCTLR_EL2_I | SCTLR_EL2_WXN;

@@ -3,8 +3,8 @@
 #include <bulkhead/arch.h>
 #include <bulkhead/config_types.h>
 
-#define PL011_DR 0x00
-#define PL011_FR 0x18
+#define PL011_DR      0x00
+#define PL011_FR      0x18
 #define PL011_FR_TXFF BIT(5)
 
 static inline uint32_t mmio_read32(uintptr_t addr)

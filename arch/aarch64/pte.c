@@ -49,8 +49,7 @@ static uint64_t s2_attrs(unsigned int prot)
 	return d;
 }
 
-uint64_t arch_pte_leaf(enum arch_pt_kind kind, paddr_t pa, unsigned int prot,
-		       unsigned int level)
+uint64_t arch_pte_leaf(enum arch_pt_kind kind, paddr_t pa, unsigned int prot, unsigned int level)
 {
 	uint64_t d = (pa & PTE_ADDR_MASK) | PTE_VALID;
 

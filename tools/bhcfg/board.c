@@ -9,7 +9,7 @@
 
 #include "bhcfg.h"
 
-#define SZ_2M 0x200000ULL
+#define SZ_2M	0x200000ULL
 #define GIC_SPI 0
 #define GIC_PPI 1
 
@@ -28,7 +28,7 @@ static void parse_cpus(struct model *m)
 		cfg_error(d, 0, "no /cpus node");
 		return;
 	}
-	fdt_for_each_subnode(node, d->fdt, cpus) {
+	fdt_for_each_subnode (node, d->fdt, cpus) {
 		const char *type = fdt_getprop(d->fdt, node, "device_type", NULL);
 		uint64_t mpidr;
 		int ac = fdt_address_cells(d->fdt, cpus);
@@ -61,7 +61,7 @@ static void parse_memory(struct model *m)
 	const struct dtb *d = &m->board_dtb;
 	int node;
 
-	fdt_for_each_subnode(node, d->fdt, 0) {
+	fdt_for_each_subnode (node, d->fdt, 0) {
 		const char *type = fdt_getprop(d->fdt, node, "device_type", NULL);
 
 		if (!type || strcmp(type, "memory") != 0)
@@ -91,7 +91,8 @@ static void parse_psci(struct model *m)
 	if (node < 0)
 		node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,psci");
 	if (node < 0) {
-		cfg_error(d, 0, "no PSCI node (compatible \"arm,psci-0.2\"): CPUs cannot be started");
+		cfg_error(d, 0,
+			  "no PSCI node (compatible \"arm,psci-0.2\"): CPUs cannot be started");
 		return;
 	}
 	method = fdt_getprop(d->fdt, node, "method", NULL);
@@ -166,8 +167,7 @@ static void parse_timer(struct model *m)
 	/* Binding order: secure phys, non-secure phys, virtual, hypervisor phys. */
 	if (node < 0 || irq_intid(d, node, 2, &m->board.timer_ppi_virt) ||
 	    irq_intid(d, node, 3, &m->board.timer_ppi_hyp))
-		cfg_error(d, node < 0 ? 0 : node,
-			  "no arm,armv8-timer node with its four PPIs");
+		cfg_error(d, node < 0 ? 0 : node, "no arm,armv8-timer node with its four PPIs");
 }
 
 static void parse_smmu(struct model *m)

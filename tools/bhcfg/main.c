@@ -38,7 +38,7 @@ static void config_parse(struct model *m)
 	else if (m->board.name && strcmp(board, m->board.name) != 0)
 		cfg_error(d, 0, "board = \"%s\", but building for board \"%s\"", board,
 			  m->board.name);
-	fdt_for_each_property_offset(prop, d->fdt, 0) {
+	fdt_for_each_property_offset (prop, d->fdt, 0) {
 		const char *name;
 
 		fdt_getprop_by_offset(d->fdt, prop, &name, NULL);
@@ -46,7 +46,7 @@ static void config_parse(struct model *m)
 		    strcmp(name, "#address-cells") && strcmp(name, "#size-cells"))
 			cfg_error(d, 0, "unknown property '%s'", name);
 	}
-	fdt_for_each_subnode(node, d->fdt, 0)
+	fdt_for_each_subnode (node, d->fdt, 0)
 		cfg_error(d, node, "unknown node");
 }
 
@@ -84,8 +84,7 @@ int main(int argc, char **argv)
 	}
 
 	memset(&m, 0, sizeof(m));
-	if (dtb_load(&m.board_dtb, board, board_src) ||
-	    dtb_load(&m.config_dtb, config, config_src))
+	if (dtb_load(&m.board_dtb, board, board_src) || dtb_load(&m.config_dtb, config, config_src))
 		return 1;
 	board_parse(&m);
 	config_parse(&m);

@@ -24,8 +24,8 @@ void arch_wait_event(void);
 void arch_send_event(void);
 
 /* ---- Time ------------------------------------------------------------- */
-uint64_t arch_counter(void);       /* free-running system counter */
-uint64_t arch_counter_freq(void);  /* its frequency in Hz */
+uint64_t arch_counter(void);	  /* free-running system counter */
+uint64_t arch_counter_freq(void); /* its frequency in Hz */
 
 /* ---- Console hardware ------------------------------------------------- */
 void arch_console_putc(char c);

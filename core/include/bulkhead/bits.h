@@ -8,5 +8,5 @@
 #define _ULL(x) x##ULL
 #endif
 
-#define BIT(n) (_ULL(1) << (n))
+#define BIT(n)		(_ULL(1) << (n))
 #define GENMASK(hi, lo) (((~_ULL(0)) >> (63 - (hi))) & ~((_ULL(1) << (lo)) - 1))

@@ -12,11 +12,10 @@ __noreturn void bh_secondary_main(void);
 __noreturn void bh_cpu_fatal(void);
 
 /* Hypervisor invariant broken: print and stop this CPU. Never for guest input. */
-__noreturn void bh_panic_at(const char *file, int line, const char *fmt, ...)
-	__printf(3, 4);
+__noreturn void bh_panic_at(const char *file, int line, const char *fmt, ...) __printf(3, 4);
 #define panic(...) bh_panic_at(__FILE__, __LINE__, __VA_ARGS__)
-#define BUG_ON(c)                                        \
-	do {                                             \
-		if (unlikely(c))                         \
-			panic("BUG_ON(%s) failed", #c);  \
+#define BUG_ON(c)                                       \
+	do {                                            \
+		if (unlikely(c))                        \
+			panic("BUG_ON(%s) failed", #c); \
 	} while (0)

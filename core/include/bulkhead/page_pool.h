@@ -9,9 +9,9 @@
 struct page_pool {
 	uintptr_t base;
 	size_t npages;
-	size_t next;      /* bump index into never-used pages */
-	void *free_list;  /* pages given back */
-	size_t nfree;     /* pages on free_list */
+	size_t next;	 /* bump index into never-used pages */
+	void *free_list; /* pages given back */
+	size_t nfree;	 /* pages on free_list */
 };
 
 void page_pool_init(struct page_pool *pool, void *base, size_t npages);

@@ -13,11 +13,11 @@
 #include <arch/pte.h>
 
 /* Protection/attribute flags (portable; arch_pte_leaf encodes them). */
-#define PT_PROT_R BIT(0)
-#define PT_PROT_W BIT(1)
-#define PT_PROT_X BIT(2)
+#define PT_PROT_R      BIT(0)
+#define PT_PROT_W      BIT(1)
+#define PT_PROT_X      BIT(2)
 #define PT_PROT_DEVICE BIT(3) /* device memory (else normal write-back) */
-#define PT_PROT_NC BIT(4)     /* normal non-cacheable */
+#define PT_PROT_NC     BIT(4) /* normal non-cacheable */
 
 /* pt_map() flags */
 #define PT_MAP_NO_BLOCKS BIT(0) /* force page granularity */
@@ -34,8 +34,8 @@ int pt_init(struct pgtable *pt, enum arch_pt_kind kind, unsigned int ia_bits,
 	    struct page_pool *pool);
 /* Map [va, va+size) to pa; -BH_EEXIST if anything there is already mapped,
  * -BH_ENOMEM if the pool cannot hold the tables, -BH_EINVAL if unaligned. */
-int pt_map(struct pgtable *pt, uint64_t va, paddr_t pa, uint64_t size,
-	   unsigned int prot, unsigned int flags);
+int pt_map(struct pgtable *pt, uint64_t va, paddr_t pa, uint64_t size, unsigned int prot,
+	   unsigned int flags);
 /* Leaf descriptor mapping @va and its level; 0 if unmapped. */
 uint64_t pt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level);
 /* Number of table pages the map uses (for reports and tests). */

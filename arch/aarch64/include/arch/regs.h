@@ -15,7 +15,7 @@ _Static_assert(sizeof(struct arch_regs) % 16 == 0, "frame keeps SP 16-byte align
 
 /* Per-CPU data; TPIDR_EL2 points at the running CPU's copy. */
 struct arch_cpu {
-	uint32_t id;   /* logical CPU number */
+	uint32_t id; /* logical CPU number */
 	uint32_t pad;
 	uint64_t mpidr;
 };

@@ -9,7 +9,10 @@ typedef struct {
 	uint32_t owner;
 } arch_spinlock_t;
 
-#define ARCH_SPINLOCK_INIT {0, 0}
+#define ARCH_SPINLOCK_INIT \
+	{                  \
+		0, 0       \
+	}
 
 static inline void arch_spin_lock(arch_spinlock_t *l)
 {

@@ -8,15 +8,15 @@
 #include <bulkhead/types.h>
 
 /* One static inline read/write pair per register, generated. */
-#define SYSREG_RW(name)                                                  \
-	static inline uint64_t read_##name(void)                         \
-	{                                                                \
-		uint64_t v;                                              \
-		__asm__ volatile("mrs %0, " #name : "=r"(v));            \
-		return v;                                                \
-	}                                                                \
-	static inline void write_##name(uint64_t v)                      \
-	{                                                                \
+#define SYSREG_RW(name)                                                      \
+	static inline uint64_t read_##name(void)                             \
+	{                                                                    \
+		uint64_t v;                                                  \
+		__asm__ volatile("mrs %0, " #name : "=r"(v));                \
+		return v;                                                    \
+	}                                                                    \
+	static inline void write_##name(uint64_t v)                          \
+	{                                                                    \
 		__asm__ volatile("msr " #name ", %0" : : "r"(v) : "memory"); \
 	}
 #define SYSREG_RO(name)                                       \
@@ -51,13 +51,34 @@ SYSREG_RW(cptr_el2)
 SYSREG_RW(cnthctl_el2)
 SYSREG_RW(cntvoff_el2)
 
-static inline void isb(void) { __asm__ volatile("isb" : : : "memory"); }
-static inline void dsb_sy(void) { __asm__ volatile("dsb sy" : : : "memory"); }
-static inline void dsb_ish(void) { __asm__ volatile("dsb ish" : : : "memory"); }
-static inline void dsb_ishst(void) { __asm__ volatile("dsb ishst" : : : "memory"); }
-static inline void wfe(void) { __asm__ volatile("wfe" : : : "memory"); }
-static inline void wfi(void) { __asm__ volatile("wfi" : : : "memory"); }
-static inline void sev(void) { __asm__ volatile("sev" : : : "memory"); }
+static inline void isb(void)
+{
+	__asm__ volatile("isb" : : : "memory");
+}
+static inline void dsb_sy(void)
+{
+	__asm__ volatile("dsb sy" : : : "memory");
+}
+static inline void dsb_ish(void)
+{
+	__asm__ volatile("dsb ish" : : : "memory");
+}
+static inline void dsb_ishst(void)
+{
+	__asm__ volatile("dsb ishst" : : : "memory");
+}
+static inline void wfe(void)
+{
+	__asm__ volatile("wfe" : : : "memory");
+}
+static inline void wfi(void)
+{
+	__asm__ volatile("wfi" : : : "memory");
+}
+static inline void sev(void)
+{
+	__asm__ volatile("sev" : : : "memory");
+}
 #endif /* !__ASSEMBLY__ */
 
 /* CurrentEL */
@@ -76,47 +97,47 @@ static inline void sev(void) { __asm__ volatile("sev" : : : "memory"); }
 #define ID_AA64MMFR0_PARANGE_WIDTH 4
 
 /* SCTLR_EL2 (HCR_EL2.E2H == 0 layout) */
-#define SCTLR_EL2_M BIT(0)
-#define SCTLR_EL2_A BIT(1)
-#define SCTLR_EL2_C BIT(2)
-#define SCTLR_EL2_SA BIT(3)
-#define SCTLR_EL2_I BIT(12)
-#define SCTLR_EL2_WXN BIT(19)
-#define SCTLR_EL2_EE BIT(25)
+#define SCTLR_EL2_M    BIT(0)
+#define SCTLR_EL2_A    BIT(1)
+#define SCTLR_EL2_C    BIT(2)
+#define SCTLR_EL2_SA   BIT(3)
+#define SCTLR_EL2_I    BIT(12)
+#define SCTLR_EL2_WXN  BIT(19)
+#define SCTLR_EL2_EE   BIT(25)
 #define SCTLR_EL2_RES1 0x30c50830ULL
 
 /* TCR_EL2 (E2H == 0) */
-#define TCR_EL2_T0SZ_SHIFT 0
-#define TCR_EL2_T0SZ_WIDTH 6
+#define TCR_EL2_T0SZ_SHIFT  0
+#define TCR_EL2_T0SZ_WIDTH  6
 #define TCR_EL2_IRGN0_SHIFT 8
 #define TCR_EL2_IRGN0_WIDTH 2
 #define TCR_EL2_ORGN0_SHIFT 10
 #define TCR_EL2_ORGN0_WIDTH 2
-#define TCR_EL2_SH0_SHIFT 12
-#define TCR_EL2_SH0_WIDTH 2
-#define TCR_EL2_TG0_SHIFT 14
-#define TCR_EL2_TG0_WIDTH 2
-#define TCR_EL2_PS_SHIFT 16
-#define TCR_EL2_PS_WIDTH 3
-#define TCR_EL2_RES1 (BIT(31) | BIT(23))
-#define TCR_RGN_WBWA 1
-#define TCR_SH_INNER 3
-#define TCR_TG0_4K 0
+#define TCR_EL2_SH0_SHIFT   12
+#define TCR_EL2_SH0_WIDTH   2
+#define TCR_EL2_TG0_SHIFT   14
+#define TCR_EL2_TG0_WIDTH   2
+#define TCR_EL2_PS_SHIFT    16
+#define TCR_EL2_PS_WIDTH    3
+#define TCR_EL2_RES1	    (BIT(31) | BIT(23))
+#define TCR_RGN_WBWA	    1
+#define TCR_SH_INNER	    3
+#define TCR_TG0_4K	    0
 
 /* MAIR attribute encodings and the indices Bulkhead assigns them. */
 #define MAIR_ATTR_DEVICE_NGNRE 0x04ULL
-#define MAIR_ATTR_NORMAL_WB 0xffULL
-#define MAIR_ATTR_NORMAL_NC 0x44ULL
-#define MAIR_IDX_DEVICE 0
-#define MAIR_IDX_NORMAL 1
-#define MAIR_IDX_NORMAL_NC 2
-#define MAIR_ATTR(idx, attr) ((attr) << (8 * (idx)))
+#define MAIR_ATTR_NORMAL_WB    0xffULL
+#define MAIR_ATTR_NORMAL_NC    0x44ULL
+#define MAIR_IDX_DEVICE	       0
+#define MAIR_IDX_NORMAL	       1
+#define MAIR_IDX_NORMAL_NC     2
+#define MAIR_ATTR(idx, attr)   ((attr) << (8 * (idx)))
 
 /* HCR_EL2 */
 #define HCR_EL2_RW BIT(31)
 
 /* SPSR_ELx */
-#define SPSR_M_SHIFT 0
-#define SPSR_M_WIDTH 4
+#define SPSR_M_SHIFT	0
+#define SPSR_M_WIDTH	4
 #define SPSR_DAIF_SHIFT 6
 #define SPSR_DAIF_WIDTH 4
