@@ -33,6 +33,11 @@ probe() {
 	command -v cpio >/dev/null || need_pkgs+=(cpio)
 	command -v make >/dev/null || need_pkgs+=(make)
 	command -v cc >/dev/null || need_pkgs+=(gcc libc6-dev)
+	command -v git >/dev/null || need_pkgs+=(git)
+	# make check: lint, static analysis and the clang build
+	command -v clang >/dev/null || need_pkgs+=(clang)
+	command -v clang-format >/dev/null || need_pkgs+=(clang-format)
+	command -v cppcheck >/dev/null || need_pkgs+=(cppcheck)
 	local qv; qv=$(qemu_version || true)
 	if [ -z "$qv" ] || ! ver_ge "$qv" "$QEMU_MIN"; then
 		need_bpo+=(qemu-system-arm)

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Run QEMU with a hard timeout and collect its UART output.
+
+One QEMU per scenario. The guest (or Bulkhead) prints fixed markers and
+powers the machine off; the harness enforces the timeout, can stop early on
+a marker, and reports the exit status.
+"""
+import os
+import re
+import selectors
+import shlex
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+QEMU = os.environ.get("QEMU", "qemu-system-aarch64")
+
+
+@dataclass
+class QemuResult:
+    rc: int | None          # None if QEMU was killed
+    output: str
+    timed_out: bool
+    elapsed: float          # seconds from start to exit (or kill)
+    marks: dict = field(default_factory=dict)  # regex -> seconds when first seen
+
+    def expect(self, pattern):
+        """Return the first match of pattern, failing with the output if absent."""
+        m = re.search(pattern, self.output, re.M)
+        assert m, f"marker {pattern!r} not found in output:\n{self.output}"
+        return m
+
+
+def run_qemu(args, timeout, stop_on=None, watch=(), input_script=()):
+    """Run qemu-system-aarch64 with args (list). Kill it after timeout seconds.
+
+    stop_on: regex; once seen, QEMU is killed (for scenarios that never power off).
+    watch: regexes whose first appearance time is recorded in result.marks.
+    input_script: (regex, text) pairs; text is written to the first serial port
+    once regex has been seen.
+    """
+    cmd = [QEMU] + list(args)
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, cwd=ROOT)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    out = bytearray()
+    marks = {}
+    pending_input = list(input_script)
+    timed_out = stopped = False
+    while True:
+        left = timeout - (time.monotonic() - start)
+        if left <= 0:
+            timed_out = True
+            break
+        if not sel.select(min(left, 0.2)):
+            if proc.poll() is not None:
+                break
+            continue
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            break
+        out += chunk
+        text = out.decode("utf-8", "replace")
+        now = time.monotonic() - start
+        for w in watch:
+            if w not in marks and re.search(w, text, re.M):
+                marks[w] = now
+        while pending_input and re.search(pending_input[0][0], text, re.M):
+            proc.stdin.write(pending_input.pop(0)[1].encode())
+            proc.stdin.flush()
+        if stop_on and re.search(stop_on, text, re.M):
+            stopped = True
+            break
+    if timed_out or stopped:
+        proc.kill()
+    try:
+        rest, _ = proc.communicate(timeout=5)
+        out += rest or b""
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    rc = None if (timed_out or stopped) else proc.returncode
+    text = out.decode("utf-8", "replace").replace("\r\n", "\n")
+    return QemuResult(rc, text, timed_out, time.monotonic() - start, marks)
+
+
+def board_vars(board="qemu-virt"):
+    """QEMU machine options from boards/<board>/board.mk (via make)."""
+    line = subprocess.run(["make", "-s", "--no-print-directory", f"BOARD={board}",
+                           "print-qemu-vars"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout
+    return dict(tok.split("=", 1) for tok in shlex.split(line))
+
+
+def bulkhead_args(image, board="qemu-virt", machine_extra="", smp=None, serials=None):
+    """QEMU arguments to boot a Bulkhead image on the board's machine."""
+    v = board_vars(board)
+    machine = v["QEMU_MACHINE"] + (("," + machine_extra) if machine_extra else "")
+    nser = int(serials if serials is not None else v["QEMU_SERIALS"])
+    args = ["-machine", machine, "-cpu", v["QEMU_CPU"], "-smp", str(smp or v["QEMU_SMP"]),
+            "-m", v["QEMU_MEM"], "-display", "none", "-nic", "none", "-monitor", "none",
+            "-serial", "stdio"]
+    for _ in range(nser - 1):
+        args += ["-serial", "null"]
+    return args + ["-kernel", image]
+
+
+def image_path(config, board="qemu-virt", selftest=None):
+    variant = config + (f"+{selftest}" if selftest else "")
+    path = os.path.join(ROOT, "build", board, variant, "bulkhead.bin")
+    assert os.path.exists(path), f"{path} missing: run 'make test-images' first"
+    return path
