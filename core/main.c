@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Boot flow: bring every CPU of the board online, report, run, power off. */
 #include <bulkhead/arch.h>
+#include <bulkhead/cell.h>
 #include <bulkhead/config_types.h>
 #include <bulkhead/core.h>
 #include <bulkhead/errno.h>
@@ -38,18 +39,6 @@ static uint64_t ms_to_ticks(uint64_t ms)
 static uint64_t ticks_to_us(uint64_t ticks)
 {
 	return ticks * 1000000 / arch_counter_freq();
-}
-
-/* True when no CPU other than @self is still running hypervisor code. */
-static bool others_settled(unsigned int self)
-{
-	for (unsigned int i = 0; i < bh_board.ncpus; i++) {
-		enum cpu_state s = get_state(i);
-
-		if (i != self && (s == CPU_ONLINE))
-			return false;
-	}
-	return true;
 }
 
 static unsigned int count_state(enum cpu_state want)
@@ -131,6 +120,15 @@ static __noreturn void cpu_done(unsigned int self, enum cpu_state s)
 	arch_cpu_park();
 }
 
+bool bh_cpu_online(unsigned int cpu)
+{
+	enum cpu_state s = get_state(cpu);
+
+	return s == CPU_ONLINE || s == CPU_IDLE;
+}
+
+__noreturn void bh_cpu_idle(void) { cpu_done(arch_cpu_id(), CPU_IDLE); }
+
 __noreturn void bh_primary_main(void)
 {
 	unsigned int self = arch_cpu_id();
@@ -138,6 +136,8 @@ __noreturn void bh_primary_main(void)
 	set_state(self, CPU_ONLINE);
 	bh_printf("\nBulkhead %s (%s) on board %s, boot CPU %u\n", BH_VERSION, BH_GIT_REV,
 		  bh_board.name, self);
+	arch_virt_init_primary();
+	arch_virt_init_cpu();
 	start_secondaries(self);
 	bh_printf("Bulkhead ready: cpus=%u/%u ram=%lluMiB hyp=%lluMiB@%#llx gicv%u "
 		  "t=%lluus\n",
@@ -147,19 +147,18 @@ __noreturn void bh_primary_main(void)
 		  (unsigned long long)bh_board.hyp_mem.base, bh_board.gic.version,
 		  (unsigned long long)ticks_to_us(arch_counter()));
 	selftest_el2_fault(self);
-	/* Wait for the others to settle so the power-off report is complete. */
-	while (!others_settled(self))
-		arch_wait_event();
-	cpu_done(self, CPU_IDLE);
+	cells_init();
+	cpu_run_loop();
 }
 
 __noreturn void bh_secondary_main(void)
 {
 	unsigned int self = arch_cpu_id();
 
+	arch_virt_init_cpu();
 	set_state(self, CPU_ONLINE);
 	selftest_el2_fault(self);
-	cpu_done(self, CPU_IDLE);
+	cpu_run_loop();
 }
 
 __noreturn void bh_cpu_fatal(void)

@@ -19,6 +19,7 @@ void asm_offsets(void)
 	DEFINE(REGS_SPSR, offsetof(struct arch_regs, spsr));
 	DEFINE(REGS_SIZE, sizeof(struct arch_regs));
 	DEFINE(CPU_SIZE, sizeof(struct arch_cpu));
+	DEFINE(CPU_STACK_TOP, offsetof(struct arch_cpu, stack_top));
 	DEFINE(BOARD_NCPUS, offsetof(struct bh_board, ncpus));
 	DEFINE(BOARD_CPU_MPIDR, offsetof(struct bh_board, cpu_mpidr));
 	DEFINE(MMU_MAIR, offsetof(struct arch_mmu_regs, mair));

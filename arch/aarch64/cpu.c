@@ -28,10 +28,13 @@ unsigned int arch_cpu_id(void)
 	return ((const struct arch_cpu *)read_tpidr_el2())->id;
 }
 
+extern char _stacks_start[];
+
 static void cpu_init_common(unsigned int cpu)
 {
 	arch_cpus[cpu].id = cpu;
 	arch_cpus[cpu].mpidr = bh_board.cpu_mpidr[cpu];
+	arch_cpus[cpu].stack_top = (uintptr_t)_stacks_start + (cpu + 1) * CPU_STACK_STRIDE;
 }
 
 __noreturn void arch_primary_init(unsigned int cpu)

@@ -14,28 +14,17 @@
 	b	vector_common
 .endm
 
-	.section .text.vectors, "ax"
-	.balign	0x800
-	.globl	arch_vectors
-arch_vectors:
-	ventry	0	/* current EL, SP_EL0: sync */
-	ventry	1
-	ventry	2
-	ventry	3
-	ventry	4	/* current EL, SP_EL2: sync */
-	ventry	5
-	ventry	6
-	ventry	7
-	ventry	8	/* lower EL, AArch64: sync */
-	ventry	9
-	ventry	10
-	ventry	11
-	ventry	12	/* lower EL, AArch32 */
-	ventry	13
-	ventry	14
-	ventry	15
+/* While a guest runs, SP_EL2 points just past its vCPU's register frame, so
+ * the same two instructions save into the vCPU itself. */
+.macro gentry kind
+	.balign	0x80
+	sub	sp, sp, #REGS_SIZE
+	stp	x0, x1, [sp, #REGS_X0]
+	mov	x0, #\kind
+	b	guest_exit_common
+.endm
 
-vector_common:
+.macro save_x2_x29
 	stp	x2, x3, [sp, #REGS_X0 + 16]
 	stp	x4, x5, [sp, #REGS_X0 + 32]
 	stp	x6, x7, [sp, #REGS_X0 + 48]
@@ -50,6 +39,31 @@ vector_common:
 	stp	x24, x25, [sp, #REGS_X0 + 192]
 	stp	x26, x27, [sp, #REGS_X0 + 208]
 	stp	x28, x29, [sp, #REGS_X0 + 224]
+.endm
+
+	.section .text.vectors, "ax"
+	.balign	0x800
+	.globl	arch_vectors
+arch_vectors:
+	ventry	0	/* current EL, SP_EL0: sync */
+	ventry	1
+	ventry	2
+	ventry	3
+	ventry	4	/* current EL, SP_EL2: sync */
+	ventry	5
+	ventry	6
+	ventry	7
+	gentry	8	/* lower EL, AArch64: sync */
+	gentry	9
+	gentry	10
+	gentry	11
+	gentry	12	/* lower EL, AArch32 */
+	gentry	13
+	gentry	14
+	gentry	15
+
+vector_common:
+	save_x2_x29
 	add	x1, sp, #REGS_SIZE
 	stp	x30, x1, [sp, #REGS_X0 + 240]	/* x30, then the pre-exception SP */
 	mrs	x2, elr_el2
@@ -61,3 +75,47 @@ vector_common:
 	mov	x29, sp
 	bl	arch_el2_exception		/* (kind, regs); does not return */
 	b	.
+
+/* Guest exit: finish saving into the vCPU, then run C on this CPU's own
+ * stack, from its top: nothing of an earlier exit survives on it. */
+guest_exit_common:
+	save_x2_x29
+	str	x30, [sp, #REGS_X0 + 240]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [sp, #REGS_ELR]
+	mov	x1, sp
+	mrs	x2, tpidr_el2
+	ldr	x3, [x2, #CPU_STACK_TOP]
+	mov	sp, x3
+	mov	x29, #0			/* end of the frame-record chain */
+	bl	arch_guest_exit		/* (kind, regs); never returns */
+	b	.
+
+/* guest_resume(struct arch_regs *regs): restore the guest and ERET. */
+	.globl	guest_resume
+guest_resume:
+	ldp	x2, x3, [x0, #REGS_ELR]
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	add	x1, x0, #REGS_SIZE
+	mov	sp, x1			/* the next exit saves right here */
+	ldp	x2, x3, [x0, #REGS_X0 + 16]
+	ldp	x4, x5, [x0, #REGS_X0 + 32]
+	ldp	x6, x7, [x0, #REGS_X0 + 48]
+	ldp	x8, x9, [x0, #REGS_X0 + 64]
+	ldp	x10, x11, [x0, #REGS_X0 + 80]
+	ldp	x12, x13, [x0, #REGS_X0 + 96]
+	ldp	x14, x15, [x0, #REGS_X0 + 112]
+	ldp	x16, x17, [x0, #REGS_X0 + 128]
+	ldp	x18, x19, [x0, #REGS_X0 + 144]
+	ldp	x20, x21, [x0, #REGS_X0 + 160]
+	ldp	x22, x23, [x0, #REGS_X0 + 176]
+	ldp	x24, x25, [x0, #REGS_X0 + 192]
+	ldp	x26, x27, [x0, #REGS_X0 + 208]
+	ldp	x28, x29, [x0, #REGS_X0 + 224]
+	ldr	x30, [x0, #REGS_X0 + 240]
+	ldp	x0, x1, [x0, #REGS_X0]
+	eret
+	dsb	nsh			/* no speculation past the ERET */
+	isb

@@ -34,5 +34,41 @@ void arch_console_putc(char c);
 /* Build the hypervisor's own translation tables (boot CPU, MMU off). */
 int arch_mmu_init(void);
 
+/* ---- Hypervisor memory ------------------------------------------------ */
+/* The part of the reservation free for tables and data (after the image). */
+void arch_hyp_heap(uintptr_t *base, size_t *size);
+/* Make data the hypervisor wrote visible to a guest running with its MMU
+ * off (clean to the point of coherency), and drop stale instructions. */
+void arch_clean_dcache_range(const void *p, size_t len);
+void arch_clean_inval_dcache_range(const void *p, size_t len);
+void arch_icache_invalidate_all(void);
+
+/* ---- Virtualization --------------------------------------------------- */
+struct vcpu;
+struct cell;
+/* Input-address bits of stage-2 tables on this machine. */
+unsigned int arch_ipa_bits(void);
+/* Per physical CPU: traps, stage-2 control, interrupt controller. */
+void arch_virt_init_cpu(void);
+void arch_virt_init_primary(void);
+/* Make @v the vCPU of the calling CPU (stage 2, VMID, identity registers). */
+void arch_vcpu_load(struct vcpu *v);
+/* Architectural reset state, about to start at @entry with x0 = @x0. */
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0);
+/* Enter or re-enter the guest; returns only through a new exit. */
+__noreturn void arch_vcpu_resume(struct vcpu *v);
+/* Inject into the guest as hardware would: external abort, undefined
+ * instruction, SError. */
+void arch_inject_abort(struct vcpu *v, bool instr);
+void arch_inject_undef(struct vcpu *v);
+void arch_inject_serror(struct vcpu *v);
+/* Print the guest's registers and last exit syndrome. */
+void arch_dump_vcpu(const struct vcpu *v);
+/* Pull CPU @cpu out of its guest (it re-checks its cell's state). */
+void arch_kick_cpu(unsigned int cpu);
+/* Name of an exit's exception class, for reports. */
+const char *arch_exit_class_name(const struct vcpu *v);
+const char *arch_exception_class_name(unsigned int ec);
+
 /* ---- Descriptor encoding used by core/pgtable.c ------------------------ */
 #include <arch/pte.h>

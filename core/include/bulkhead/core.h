@@ -8,6 +8,9 @@
 __noreturn void bh_primary_main(void);
 /* Secondary CPUs after arch bring-up; never returns. */
 __noreturn void bh_secondary_main(void);
+/* A CPU with nothing to run parks here for good. */
+__noreturn void bh_cpu_idle(void);
+bool bh_cpu_online(unsigned int cpu);
 /* A CPU that took a fatal hypervisor-internal fault reports here. */
 __noreturn void bh_cpu_fatal(void);
 

@@ -61,3 +61,49 @@
 /* Human-readable name of an exception class, never NULL. */
 const char *esr_class_name(unsigned int ec);
 #endif
+
+/* Data abort ISS (valid syndrome when ISV = 1) */
+#define ESR_DABT_ISV BIT(24)
+#define ESR_DABT_SAS_SHIFT 22
+#define ESR_DABT_SAS_WIDTH 2
+#define ESR_DABT_SSE BIT(21)
+#define ESR_DABT_SRT_SHIFT 16
+#define ESR_DABT_SRT_WIDTH 5
+#define ESR_DABT_SF BIT(15)
+#define ESR_DABT_FNV BIT(10)
+#define ESR_DABT_CM BIT(8)
+#define ESR_DABT_S1PTW BIT(7)
+#define ESR_DABT_WNR BIT(6)
+#define ESR_IL BIT(25)
+/* Fault status codes */
+#define ESR_FSC_SYNC_EXT_ABORT 0x10
+
+/* Trapped MSR/MRS/system instruction ISS (EC 0x18) */
+#define ESR_SYS_OP0_SHIFT 20
+#define ESR_SYS_OP0_WIDTH 2
+#define ESR_SYS_OP2_SHIFT 17
+#define ESR_SYS_OP2_WIDTH 3
+#define ESR_SYS_OP1_SHIFT 14
+#define ESR_SYS_OP1_WIDTH 3
+#define ESR_SYS_CRN_SHIFT 10
+#define ESR_SYS_CRN_WIDTH 4
+#define ESR_SYS_RT_SHIFT 5
+#define ESR_SYS_RT_WIDTH 5
+#define ESR_SYS_CRM_SHIFT 1
+#define ESR_SYS_CRM_WIDTH 4
+#define ESR_SYS_READ BIT(0)
+
+/* HVC/SMC ISS: the immediate */
+#define ESR_HVC_IMM_SHIFT 0
+#define ESR_HVC_IMM_WIDTH 16
+
+/* HPFAR_EL2.FIPA holds IPA[51:12] in bits [43:4] */
+#define HPFAR_FIPA_MASK GENMASK(43, 4)
+#define HPFAR_FIPA_TO_IPA_SHIFT 8
+
+#ifndef __ASSEMBLY__
+struct mmio_access;
+/* Decode a stage-2 data abort's syndrome into an MMIO access; -BH_EINVAL
+ * when the syndrome is not usable (ISV = 0: LDP/STP, exclusives, ...). */
+int arch_mmio_decode(uint64_t esr, uint64_t ipa, struct mmio_access *a);
+#endif

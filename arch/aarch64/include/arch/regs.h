@@ -18,6 +18,7 @@ struct arch_cpu {
 	uint32_t id; /* logical CPU number */
 	uint32_t pad;
 	uint64_t mpidr;
+	uint64_t stack_top; /* guest exits start C here */
 };
 
 extern struct arch_cpu arch_cpus[];

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Guest exits. The vectors save the guest's registers into its vCPU and
+ * call arch_guest_exit(), which dispatches synchronous exits through one
+ * table indexed by exception class. Anything not in the table is a fault
+ * the cell's policy answers.
+ */
+#include <bulkhead/arch.h>
+#include <bulkhead/cell.h>
+#include <bulkhead/mmio.h>
+#include <bulkhead/smccc.h>
+
+#include <arch/esr.h>
+#include <arch/gic.h>
+#include <arch/regs.h>
+#include <arch/sysreg.h>
+
+typedef void (*exit_handler_t)(struct vcpu *v);
+
+void arch_guest_exit(unsigned int kind, struct arch_regs *regs);
+
+static void skip_instruction(struct vcpu *v)
+{
+	v->regs.elr += (v->exit.esr & ESR_IL) ? 4 : 2;
+}
+
+static void set_reg(struct vcpu *v, unsigned int reg, uint64_t val)
+{
+	if (reg != 31) /* XZR: writes vanish */
+		v->regs.x[reg] = val;
+}
+
+static uint64_t get_reg(const struct vcpu *v, unsigned int reg)
+{
+	return reg == 31 ? 0 : v->regs.x[reg];
+}
+
+static void handle_hvc(struct vcpu *v)
+{
+	/* ELR already points past the HVC. Only immediate 0 is SMCCC. */
+	if (FIELD_GET(ESR_HVC_IMM, v->exit.esr) != 0) {
+		v->regs.x[0] = (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	smccc_call(v);
+}
+
+static void handle_smc(struct vcpu *v)
+{
+	/* A trapped SMC returns to itself: step over it. Nothing ever reaches
+	 * the firmware on a guest's behalf. */
+	skip_instruction(v);
+	if (FIELD_GET(ESR_HVC_IMM, v->exit.esr) != 0) {
+		v->regs.x[0] = (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	smccc_call(v);
+}
+
+static uint64_t fault_ipa(const struct vcpu *v)
+{
+	return ((v->exit.hpfar & HPFAR_FIPA_MASK) << HPFAR_FIPA_TO_IPA_SHIFT) |
+	       (v->exit.far & 0xfff);
+}
+
+static void handle_dabt(struct vcpu *v)
+{
+	struct mmio_access a;
+	int ret;
+
+	if (v->exit.esr & ESR_DABT_CM) {
+		/* Cache maintenance by VA on an emulated device: nothing cached. */
+		skip_instruction(v);
+		return;
+	}
+	if (arch_mmio_decode(v->exit.esr, fault_ipa(v), &a)) {
+		cell_guest_fault(v, GUEST_FAULT_DATA,
+				 vdev_find(v->cell, fault_ipa(v), 1)
+					 ? "emulated MMIO access without a usable syndrome"
+					 : "data access outside the cell's memory and devices");
+		return;
+	}
+	if (a.write)
+		a.value = get_reg(v, a.reg);
+	ret = mmio_dispatch(v, &a);
+	if (ret) {
+		cell_guest_fault(v, GUEST_FAULT_DATA, "data access outside the cell's memory and devices");
+		return;
+	}
+	if (!a.write)
+		set_reg(v, a.reg, mmio_load_result(&a));
+	skip_instruction(v);
+}
+
+static void handle_iabt(struct vcpu *v)
+{
+	cell_guest_fault(v, GUEST_FAULT_INSTR, "instruction fetch outside the cell's executable memory");
+}
+
+/* DC ISW/CSW/CISW: clean+invalidate the cell's own memory by VA instead,
+ * so a guest can never discard or observe lines of another cell. One
+ * full-cache loop issues exactly one operation for level 0, set 0, way 0:
+ * that is when the cell's memory is flushed. */
+static void emulate_set_way(struct vcpu *v, uint64_t operand)
+{
+	struct cell *c = v->cell;
+
+	if (operand >> 1) /* level [3:1] and set/way [31:4] not all zero */
+		return;
+	for (unsigned int i = 0; i < c->cfg->nmem; i++)
+		arch_clean_inval_dcache_range((const void *)(uintptr_t)c->cfg->mem[i].pa,
+					      c->cfg->mem[i].size);
+}
+
+static void handle_sysreg(struct vcpu *v)
+{
+	uint64_t esr = v->exit.esr;
+	unsigned int op0 = (unsigned int)FIELD_GET(ESR_SYS_OP0, esr);
+	unsigned int op1 = (unsigned int)FIELD_GET(ESR_SYS_OP1, esr);
+	unsigned int crn = (unsigned int)FIELD_GET(ESR_SYS_CRN, esr);
+	unsigned int crm = (unsigned int)FIELD_GET(ESR_SYS_CRM, esr);
+	unsigned int op2 = (unsigned int)FIELD_GET(ESR_SYS_OP2, esr);
+	unsigned int rt = (unsigned int)FIELD_GET(ESR_SYS_RT, esr);
+	bool read = (esr & ESR_SYS_READ) != 0;
+
+	if (op0 == 1 && op1 == 0 && crn == 7 && op2 == 2 && (crm == 6 || crm == 10 || crm == 14)) {
+		emulate_set_way(v, get_reg(v, rt)); /* DC ISW / CSW / CISW */
+	} else if (op0 == 2 || (op0 == 3 && op1 == 0 && crn == 1 && crm == 0 && op2 == 1)) {
+		/* Debug registers and ACTLR_EL1: read-as-zero, write-ignored. */
+		if (read)
+			set_reg(v, rt, 0);
+	} else {
+		/* IMPLEMENTATION DEFINED registers and anything else trapped. */
+		arch_inject_undef(v);
+		return;
+	}
+	skip_instruction(v);
+}
+
+static void handle_wfx(struct vcpu *v)
+{
+	/* Not trapped (CPUs are pinned); harmless if a CPU does trap it. */
+	skip_instruction(v);
+}
+
+static const exit_handler_t exit_handlers[EC_MAX + 1] = {
+	[EC_WFX] = handle_wfx,          [EC_HVC64] = handle_hvc,
+	[EC_SMC64] = handle_smc,        [EC_SYSREG] = handle_sysreg,
+	[EC_IABT_LOWER] = handle_iabt,  [EC_DABT_LOWER] = handle_dabt,
+};
+
+static void handle_irq(struct vcpu *v)
+{
+	unsigned int intid;
+
+	v->irq_exits++;
+	while ((intid = arch_gic_ack()) != GIC_SPURIOUS) {
+		arch_gic_eoi(intid);
+		/* HYP_IPI_KICK carries no data: the cell state says why. */
+	}
+}
+
+void arch_guest_exit(unsigned int kind, struct arch_regs *regs)
+{
+	struct vcpu *v = (struct vcpu *)regs; /* regs is the vCPU's first member */
+	exit_handler_t h;
+	unsigned int ec;
+
+	v->exits++;
+	v->exit.esr = read_esr_el2();
+	v->exit.far = read_far_el2();
+	v->exit.hpfar = read_hpfar_el2();
+	switch (kind) {
+	case VEC_LOW64_SYNC:
+		ec = (unsigned int)FIELD_GET(ESR_EC, v->exit.esr);
+		v->exits_by_class[ec]++;
+		h = exit_handlers[ec];
+		if (h)
+			h(v);
+		else
+			cell_guest_fault(v, GUEST_FAULT_UNDEF, "unexpected exception class");
+		break;
+	case VEC_LOW64_IRQ:
+	case VEC_LOW64_FIQ:
+		handle_irq(v);
+		break;
+	case VEC_LOW64_SERROR:
+		cell_guest_fault(v, GUEST_FAULT_SERROR, "SError from the guest");
+		break;
+	default: /* AArch32 guests are not supported */
+		cell_guest_fault(v, GUEST_FAULT_UNDEF, "AArch32 exception");
+		break;
+	}
+	cell_vcpu_continue(v);
+}

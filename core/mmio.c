@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Routes a decoded guest MMIO access to the emulated device that owns it. */
+#include <bulkhead/cell.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/mmio.h>
+#include <bulkhead/vdev.h>
+
+uint64_t mmio_load_result(const struct mmio_access *a)
+{
+	unsigned int bits = a->size * 8;
+	uint64_t v = bits == 64 ? a->value : a->value & ((1ULL << bits) - 1);
+
+	if (a->sign_extend && bits < 64 && (v & (1ULL << (bits - 1))))
+		v |= ~0ULL << bits;
+	if (!a->reg64)
+		v &= 0xffffffffULL;
+	return v;
+}
+
+int mmio_dispatch(struct vcpu *v, struct mmio_access *a)
+{
+	const struct vdev *d = vdev_find(v->cell, a->addr, a->size);
+
+	if (!d)
+		return -BH_ERANGE;
+	return d->handler(v, d->dev, a->addr - d->base, a);
+}
+
+const struct vdev *vdev_find(struct cell *c, ipa_t addr, unsigned int size)
+{
+	for (unsigned int i = 0; i < c->nvdevs; i++) {
+		const struct vdev *d = &c->vdevs[i];
+
+		if (addr >= d->base && addr - d->base < d->size && size <= d->size - (addr - d->base))
+			return d;
+	}
+	return NULL;
+}
+
+int vdev_add(struct cell *c, ipa_t base, uint64_t size, mmio_handler_t handler, void *dev)
+{
+	if (c->nvdevs == CELL_MAX_VDEVS)
+		return -BH_ENOMEM;
+	c->vdevs[c->nvdevs++] = (struct vdev){base, size, handler, dev};
+	return 0;
+}
