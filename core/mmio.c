@@ -17,6 +17,20 @@ uint64_t mmio_load_result(const struct mmio_access *a)
 	return v;
 }
 
+uint64_t mmio_store_value(const uint64_t *x, const struct mmio_access *a)
+{
+	uint64_t v = a->reg == 31 ? 0 : x[a->reg]; /* register 31 is XZR here */
+	unsigned int bits = a->size * 8;
+
+	return bits == 64 ? v : v & ((1ULL << bits) - 1);
+}
+
+void mmio_complete_load(uint64_t *x, const struct mmio_access *a)
+{
+	if (a->reg != 31) /* a load into XZR is discarded */
+		x[a->reg] = mmio_load_result(a);
+}
+
 int mmio_dispatch(struct vcpu *v, struct mmio_access *a)
 {
 	const struct vdev *d = vdev_find(v->cell, a->addr, a->size);

@@ -81,14 +81,14 @@ static void handle_dabt(struct vcpu *v)
 		return;
 	}
 	if (a.write)
-		a.value = get_reg(v, a.reg);
+		a.value = mmio_store_value(v->regs.x, &a);
 	ret = mmio_dispatch(v, &a);
 	if (ret) {
 		cell_guest_fault(v, GUEST_FAULT_DATA, "data access outside the cell's memory and devices");
 		return;
 	}
 	if (!a.write)
-		set_reg(v, a.reg, mmio_load_result(&a));
+		mmio_complete_load(v->regs.x, &a);
 	skip_instruction(v);
 }
 

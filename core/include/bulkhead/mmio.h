@@ -27,3 +27,7 @@ int mmio_dispatch(struct vcpu *v, struct mmio_access *a);
 
 /* Value a load leaves in its register: sized, sign- or zero-extended. */
 uint64_t mmio_load_result(const struct mmio_access *a);
+/* The bytes a store writes, from general registers @x (x0..x30). */
+uint64_t mmio_store_value(const uint64_t *x, const struct mmio_access *a);
+/* Write a completed load back to general registers @x. */
+void mmio_complete_load(uint64_t *x, const struct mmio_access *a);
