@@ -8,6 +8,8 @@
  */
 #include <bm/bm.h>
 
+#include <bulkhead/smccc.h>
+
 BM_PAYLOAD("psci");
 
 /* Function IDs no implementation of PSCI 1.1 / SMCCC 1.1 assigns. */
@@ -162,4 +164,44 @@ TEST(affinity_info)
 		EXPECT_EQ(bm_psci_affinity_info(bm_vcpu_mpidr(1), 0), PSCI_AFF_OFF);
 	for (size_t i = 0; i < ARRAY_SIZE(bogus_mpidrs); i++)
 		EXPECT_EQ(bm_psci_affinity_info(bogus_mpidrs[i], 0), PSCI_RET_INVALID_PARAMETERS);
+}
+
+/* Bulkhead's own hypercalls, with good and with garbage arguments. */
+TEST(bulkhead_hypercalls)
+{
+	static const char msg[] = "psci: hello through BH_HC_CONSOLE_WRITE\n";
+	struct bm_smccc_res r, r2;
+
+	if (bm_native()) {
+		bm_test_skip("no Bulkhead underneath");
+		return;
+	}
+	r = bm_hvc(BH_HC_CELL_INFO, 0, 0, 0);
+	EXPECT_EQ(r.a0, 0);
+	EXPECT_EQ(r.a2, bm_vcpu_id());
+	EXPECT_EQ(r.a3, bm_plat.ncpus);
+	r = bm_hvc(BH_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)msg, sizeof(msg) - 1, 0);
+	EXPECT_EQ(r.a0, sizeof(msg) - 1);
+	/* Too long, outside the cell, straddling the end of its RAM, NULL. */
+	r = bm_hvc(BH_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)msg, 100000, 0);
+	EXPECT_EQ(r.a0, (uint64_t)(int64_t)SMCCC_RET_INVALID_PARAMETER);
+	r = bm_hvc(BH_HC_CONSOLE_WRITE, 0x48000000, 16, 0);
+	EXPECT_EQ(r.a0, (uint64_t)(int64_t)SMCCC_RET_INVALID_PARAMETER);
+	r = bm_hvc(BH_HC_CONSOLE_WRITE, bm_plat.ram_base + bm_plat.ram_size - 8, 16, 0);
+	EXPECT_EQ(r.a0, (uint64_t)(int64_t)SMCCC_RET_INVALID_PARAMETER);
+	r = bm_hvc(BH_HC_CONSOLE_WRITE, 0, 16, 0);
+	EXPECT_EQ(r.a0, (uint64_t)(int64_t)SMCCC_RET_INVALID_PARAMETER);
+	r = bm_hvc(BH_HC_CONSOLE_WRITE, ~0ULL, ~0ULL, ~0ULL);
+	EXPECT_EQ(r.a0, (uint64_t)(int64_t)SMCCC_RET_INVALID_PARAMETER);
+	/* The exit counter counts this very call and only grows. */
+	r = bm_hvc(BH_HC_VCPU_EXITS, 0, 0, 0);
+	r2 = bm_hvc(BH_HC_VCPU_EXITS, 0, 0, 0);
+	EXPECT_EQ(r.a0, 0);
+	EXPECT_TRUE(r.a1 > 0);
+	EXPECT_EQ(r2.a1, r.a1 + 1);
+	/* Unused vendor hypercall numbers, also as SMC. */
+	r = bm_hvc(BH_HC_BASE + 0xff, 1, 2, 3);
+	EXPECT_EQ(r.a0, (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED);
+	r = bm_smc(BH_HC_BASE + 0x1234, 1, 2, 3);
+	EXPECT_EQ(r.a0, (uint64_t)(int64_t)SMCCC_RET_NOT_SUPPORTED);
 }

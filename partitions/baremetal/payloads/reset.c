@@ -11,15 +11,6 @@
 
 BM_PAYLOAD("reset");
 
-#define BOOT_MAGIC 0xb007c0de5eedf00dULL
-
-struct boot_record {
-	uint64_t magic;
-	uint64_t count;
-	uint64_t check; /* ~(magic ^ count): a torn or stale record is rejected */
-};
-
-static struct boot_record *const rec = (struct boot_record *)BM_PERSIST_ADDR;
 static uint64_t this_boot;
 static volatile uint64_t image_data = 0x1111111111111111ULL; /* as loaded */
 
@@ -30,21 +21,9 @@ static void spin_forever(void *arg)
 		bm_wfe();
 }
 
-static void store(uint64_t count)
-{
-	rec->magic = count ? BOOT_MAGIC : 0;
-	rec->count = count;
-	rec->check = ~(rec->magic ^ count);
-	/* The next boot reads it with the MMU and caches off. */
-	bm_dcache_clean(rec, sizeof(*rec));
-}
-
 void bm_main(void)
 {
-	bool valid = rec->magic == BOOT_MAGIC && rec->check == ~(BOOT_MAGIC ^ rec->count);
-
-	this_boot = valid ? rec->count + 1 : 1;
-	bh_printf("BM-BOOTCOUNT: %lu\n", (unsigned long)this_boot);
+	this_boot = bm_boot_count_next();
 	if (this_boot == 1) {
 		int64_t r;
 
@@ -52,14 +31,13 @@ void bm_main(void)
 		bm_dcache_clean((const void *)&image_data, sizeof(image_data));
 		if (bm_plat.ncpus >= 2 && bm_cpu_on(1, spin_forever, NULL) == PSCI_RET_SUCCESS)
 			bm_vcpu_wait_state(1, PSCI_AFF_ON, 1000000);
-		store(1);
 		r = bm_psci_system_reset();
 		/* SYSTEM_RESET does not return. */
-		store(0);
+		bm_boot_count_clear();
 		bm_fatal("PSCI SYSTEM_RESET returned %ld", (long)r);
 	}
 	/* Clear it first, so whatever happens next the next run starts at 1. */
-	store(0);
+	bm_boot_count_clear();
 }
 
 TEST(second_boot)

@@ -113,6 +113,22 @@ TEST(cpu_on_nonexistent)
 	EXPECT_TRUE(r == PSCI_RET_INVALID_PARAMETERS || r == PSCI_RET_DENIED);
 }
 
+TEST(cpu_on_other_cells_cpus)
+{
+	if (bm_native()) {
+		bm_test_skip("natively every CPU of the machine is ours");
+		return;
+	}
+	/* Beyond our vCPUs lie other cells' CPUs (physical MPIDRs 2, 3 on
+	 * qemu-virt): neither startable nor even visible. */
+	for (uint64_t aff0 = bm_plat.ncpus; aff0 < 4; aff0++) {
+		int64_t r = bm_psci_cpu_on(aff0, BM_LOAD_ADDR, 0);
+
+		EXPECT_TRUE(r == PSCI_RET_INVALID_PARAMETERS || r == PSCI_RET_DENIED);
+		EXPECT_EQ(bm_psci_affinity_info(aff0, 0), (uint64_t)(int64_t)PSCI_RET_INVALID_PARAMETERS);
+	}
+}
+
 TEST(cpu_off_vcpu1)
 {
 	__atomic_store_n(&vcpu1_may_exit, 1, __ATOMIC_RELEASE);

@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Cells: concurrency, isolation under each fault policy, guest PSCI, restart.
+
+Each test boots one configuration (configs/qemu-virt/test-*.dts or
+two-cells.dts) whose cells run payloads from partitions/baremetal; the
+payloads print BM-* markers, Bulkhead prefixes each line with the cell name.
+"""
+import os
+import re
+
+from qemuharness import bulkhead_args, image_path, run_qemu
+
+BOARD = os.environ.get("BULKHEAD_BOARD", "qemu-virt")
+TIMEOUT = 60
+
+
+def boot(config):
+    r = run_qemu(bulkhead_args(image_path(config, BOARD)), timeout=TIMEOUT)
+    assert not r.timed_out, f"timed out after {TIMEOUT}s:\n{r.output}"
+    assert r.rc == 0, f"QEMU exit {r.rc}:\n{r.output}"
+    r.expect(r"^bulkhead: all cells stopped; system off$")
+    assert "FATAL" not in r.output and "PANIC" not in r.output, r.output
+    return r
+
+
+def result(r, cell):
+    """(passed, failed) from the cell's BM-RESULT line; exactly one expected."""
+    found = re.findall(rf"^\[{cell}\] BM-RESULT: (\d+) passed, (\d+) failed$", r.output, re.M)
+    assert len(found) == 1, f"{cell}: {len(found)} BM-RESULT lines:\n{r.output}"
+    return int(found[0][0]), int(found[0][1])
+
+
+def assert_passed(r, cell, at_least=1):
+    passed, failed = result(r, cell)
+    assert failed == 0 and passed >= at_least, f"{cell}: {passed} passed, {failed} failed:\n{r.output}"
+
+
+def test_two_cells_run_concurrently_and_both_finish():
+    r = boot("two-cells")
+    assert_passed(r, "alpha", 5)
+    assert_passed(r, "beta", 5)
+    # Concurrent, not one after the other: each prints progress while the
+    # other is still counting.
+    owners = [l.split("]")[0][1:] for l in r.output.splitlines() if "counted" in l]
+    assert len(owners) == 8, owners
+    first_done = min(max(i for i, o in enumerate(owners) if o == c) for c in ("alpha", "beta"))
+    assert set(owners[:first_done + 1]) == {"alpha", "beta"}, f"no interleaving: {owners}"
+    for cell in ("alpha", "beta"):
+        r.expect(rf"^cell {cell}: start #1, vCPU 0 on CPU \d at 0x40200000")
+        r.expect(rf"^cell {cell}: stopped$")
+
+
+def test_isolation_inject_aborts_in_own_vector_and_neighbour_intact():
+    r = boot("test-isolation-inject")
+    # Every probe of memory/devices it does not own came back as an abort.
+    assert_passed(r, "attacker", 5)
+    assert re.search(r"^\[attacker\] isolation:\s+write 0x50000000 -> data abort, DFSC 0x10",
+                     r.output, re.M), r.output
+    # The neighbour's canary survived; it never noticed.
+    assert_passed(r, "victim", 5)
+    r.expect(r"^\[victim\] \[  OK  \] canary_intact$")
+    # Reported, but rate-limited: at most 5 lines a second for the cell.
+    reports = re.findall(r"^cell attacker: vCPU 0: data access outside the cell's memory and "
+                         r"devices \(Data abort, lower EL, FAR 0x[0-9a-f]+, PC 0x[0-9a-f]+\): "
+                         r"injected external abort", r.output, re.M)
+    probes = re.findall(r"^\[attacker\] isolation:\s+(read|write)\s+0x[0-9a-f]+ -> data abort, "
+                        r"DFSC 0x10", r.output, re.M)
+    assert 1 <= len(reports) < len(probes), (len(reports), len(probes))
+    assert "stopping the cell" not in r.output
+
+
+def test_isolation_stop_stops_only_the_offender_with_a_dump():
+    r = boot("test-isolation-stop")
+    m = r.expect(r"^cell attacker: vCPU 0 \(CPU 1\): Data abort, lower EL: data access outside "
+                 r"the cell's memory and devices; stopping the cell$")
+    dump = r.output[m.end():]
+    assert re.search(r"ESR_EL2\s+[0-9a-f]{16}\s+EC 0x24 \(Data abort, lower EL\)", dump)
+    assert re.search(r"FAR_EL2\s+0000000041000000\s+HPFAR_EL2 [0-9a-f]{16} \(IPA 0x41000000\)",
+                     dump), dump
+    assert re.search(r"ELR\s+00000000402[0-9a-f]{5}", dump)
+    for i in range(31):
+        assert re.search(rf"\bx{i}\s+[0-9a-f]{{16}}", dump), f"x{i} missing from dump"
+    r.expect(r"^cell attacker: stopped$")
+    # Stopped at its first fault: no result from it, nothing after the dump.
+    assert "[attacker] BM-RESULT" not in r.output
+    after = r.output[r.output.index("cell attacker: stopped"):]
+    assert "[attacker]" not in after
+    assert_passed(r, "victim", 5)
+    r.expect(r"^\[victim\] \[  OK  \] canary_intact$")
+
+
+def test_smp_cell_cpu_on_own_vcpu_and_refusal_of_others():
+    r = boot("test-smp")
+    assert_passed(r, "smp", 5)
+    r.expect(r"^\[smp\] \[  OK  \] cpu_on_nonexistent$")
+    r.expect(r"^\[smp\] \[  OK  \] cpu_on_other_cells_cpus$")
+    # vCPU 1 really ran on its own physical CPU and left through PSCI.
+    r.expect(r"^cell smp: vCPU 1: \d+ exits \(0 irq, \d+ HVC\)$")
+    assert_passed(r, "neighbour", 5)
+
+
+def test_system_reset_restarts_only_its_cell_and_system_off_stops_only_it():
+    r = boot("test-reset")
+    out = r.output
+    i1 = out.index("[resetter] BM-BOOTCOUNT: 1")
+    ireset = out.index("cell resetter: SYSTEM_RESET")
+    i2 = out.index("[resetter] BM-BOOTCOUNT: 2")
+    assert i1 < ireset < i2
+    r.expect(r"^cell resetter: start #2, vCPU 0 on CPU 1")
+    assert_passed(r, "resetter", 3)  # image reloaded, vCPU 1 off after reset
+    # The neighbour booted once and computed straight through the reset.
+    assert out.count("[neighbour] BM-BOOT:") == 1
+    assert_passed(r, "neighbour", 1)
+    ioff = out.index("cell resetter: SYSTEM_OFF")
+    assert "[neighbour]" in out[ioff:], "the neighbour should outlive the resetter"
+
+
+def test_restart_policy_pulls_spinning_vcpu_out_and_restarts_cell():
+    r = boot("test-restart")
+    r.expect(r"^cell faulty: vCPU 0 \(CPU 1\): Data abort, lower EL: data access outside the "
+             r"cell's memory and devices; restarting the cell$")
+    # vCPU 1 spun with interrupts masked: only Bulkhead's kick got it out.
+    r.expect(r"^cell faulty: vCPU 1: 1 exits \(1 irq\)$")
+    r.expect(r"^cell faulty: start #2")
+    assert_passed(r, "faulty", 2)
+    assert_passed(r, "neighbour", 1)
+
+
+def test_stop_policy_on_smp_cell_powers_off_when_the_rest_is_done():
+    r = boot("test-stop-smp")
+    r.expect(r"stopping the cell$")
+    r.expect(r"^cell faulty: stopped$")
+    assert "cell faulty: start #2" not in r.output
+    assert_passed(r, "neighbour", 5)
+
+
+def test_unknown_calls_and_garbage_arguments_return_errors():
+    r = boot("test-psci")
+    assert_passed(r, "psci", 10)
+    for t in ("unknown_hvc", "unknown_smc", "cpu_on_bad_mpidr", "cpu_on_bad_entry",
+              "bulkhead_hypercalls", "affinity_info"):
+        r.expect(rf"^\[psci\] \[  OK  \] {t}$")
+    r.expect(r"^\[psci\] psci: PSCI version 1\.1$")
+
+
+def test_compute_loop_takes_no_guest_exits():
+    r = boot("test-reset")
+    m = r.expect(r"^\[neighbour\] BM-EXITS: loop_us=(\d+) exits=(\d+)$")
+    assert int(m.group(1)) >= 1000000
+    assert int(m.group(2)) == 0
