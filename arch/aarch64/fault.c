@@ -81,14 +81,16 @@ static const char *const vector_names[] = {
 	"SError, lower EL (A32)",
 };
 
-void arch_dump_regs(const struct arch_regs *regs);
-void arch_dump_regs(const struct arch_regs *regs)
+void arch_dump_regs(const struct arch_regs *regs, bool with_sp)
 {
 	for (unsigned int i = 0; i < 30; i += 2)
 		bh_printf("  x%-2u %016llx  x%-2u %016llx\n", i, (unsigned long long)regs->x[i],
 			  i + 1, (unsigned long long)regs->x[i + 1]);
-	bh_printf("  x30 %016llx  sp  %016llx\n", (unsigned long long)regs->x[30],
-		  (unsigned long long)regs->sp);
+	if (with_sp)
+		bh_printf("  x30 %016llx  sp  %016llx\n", (unsigned long long)regs->x[30],
+			  (unsigned long long)regs->sp);
+	else
+		bh_printf("  x30 %016llx\n", (unsigned long long)regs->x[30]);
 }
 
 void arch_el2_exception(unsigned int kind, struct arch_regs *regs);
@@ -105,6 +107,6 @@ void arch_el2_exception(unsigned int kind, struct arch_regs *regs)
 	bh_printf("  FAR_EL2  %016llx\n", (unsigned long long)read_far_el2());
 	bh_printf("  ELR_EL2  %016llx  SPSR_EL2 %016llx\n", (unsigned long long)regs->elr,
 		  (unsigned long long)regs->spsr);
-	arch_dump_regs(regs);
+	arch_dump_regs(regs, true);
 	bh_cpu_fatal();
 }

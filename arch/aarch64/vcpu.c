@@ -222,7 +222,6 @@ const char *arch_exit_class_name(const struct vcpu *v)
 	return esr_class_name((unsigned int)FIELD_GET(ESR_EC, v->exit.esr));
 }
 
-void arch_dump_regs(const struct arch_regs *regs);
 
 void arch_dump_vcpu(const struct vcpu *v)
 {
@@ -239,5 +238,5 @@ void arch_dump_vcpu(const struct vcpu *v)
 		  (unsigned long long)v->regs.spsr);
 	bh_printf("  SP_EL1   %016llx  SP_EL0   %016llx\n", (unsigned long long)read_sp_el1(),
 		  (unsigned long long)read_sp_el0());
-	arch_dump_regs(&v->regs);
+	arch_dump_regs(&v->regs, false); /* the guest's SPs are above */
 }

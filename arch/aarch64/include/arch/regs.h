@@ -13,6 +13,9 @@ struct arch_regs {
 
 _Static_assert(sizeof(struct arch_regs) % 16 == 0, "frame keeps SP 16-byte aligned");
 
+/* Print x0..x30 (and the frame's SP when it is meaningful). */
+void arch_dump_regs(const struct arch_regs *regs, bool with_sp);
+
 /* Per-CPU data; TPIDR_EL2 points at the running CPU's copy. */
 struct arch_cpu {
 	uint32_t id; /* logical CPU number */
