@@ -72,6 +72,17 @@ static int build_stage2(struct cell *c)
 			     PT_PROT_R | PT_PROT_W | PT_PROT_DEVICE, 0);
 	if (!ret && cfg->console == BH_CONSOLE_VUART)
 		ret = vdev_add(c, cfg->console_ipa, PAGE_SIZE, vuart_mmio, NULL);
+	/* Virtual GIC: the distributor (and v3 redistributors) trap; a v2 CPU
+	 * interface is the hardware's GICV frame, mapped where GICC should be. */
+	if (!ret)
+		ret = vdev_add(c, cfg->gicd_ipa, VGIC_DIST_SIZE, vgic_dist_mmio, NULL);
+	if (!ret && bh_board.gic.version == 3)
+		ret = vdev_add(c, cfg->gicr_ipa, (uint64_t)cfg->ncpus * VGIC_V3_RD_FRAME,
+			       vgic_redist_mmio, NULL);
+	if (!ret && bh_board.gic.version == 2)
+		ret = pt_map(&c->s2, cfg->gicc_ipa, bh_board.gic.vcpu.base,
+			     ALIGN_UP(MIN(bh_board.gic.vcpu.size, (uint64_t)VGIC_V2_CPU_SIZE), PAGE_SIZE),
+			     PT_PROT_R | PT_PROT_W | PT_PROT_DEVICE, 0);
 	return ret;
 }
 
@@ -151,6 +162,7 @@ int cells_init(void)
 			c->vcpus[j] = v;
 			pcpu_vcpu[pcpu] = v;
 		}
+		vgic_cell_init(c);
 		ret = build_stage2(c);
 		if (ret) {
 			bh_printf("cell %s: cannot build its stage-2 map (error %d); not started\n",
@@ -180,6 +192,14 @@ static void system_check_done(void)
 	arch_system_off();
 }
 
+/* Into the guest, with its list registers brought up to date. */
+static __noreturn void enter(struct vcpu *v)
+{
+	vgic_sync(v);
+	vgic_flush(v);
+	arch_vcpu_resume(v);
+}
+
 __noreturn void cpu_run_loop(void)
 {
 	unsigned int self = arch_cpu_id();
@@ -203,8 +223,10 @@ __noreturn void cpu_run_loop(void)
 		unlock(c);
 		if (start) {
 			arch_vcpu_load(v);
+			vgic_vcpu_reset(v);
 			arch_vcpu_reset(v, v->start_entry, v->start_ctx);
-			arch_vcpu_resume(v);
+			arch_vgic_enable();
+			enter(v);
 		}
 		arch_wait_event();
 	}
@@ -212,6 +234,7 @@ __noreturn void cpu_run_loop(void)
 
 static __noreturn void park(struct vcpu *v)
 {
+	vgic_vcpu_reset(v);
 	lock(v->cell);
 	v->state = VCPU_OFF;
 	unlock(v->cell);
@@ -223,7 +246,7 @@ __noreturn void cell_vcpu_continue(struct vcpu *v)
 {
 	if (READ_ONCE(v->cell->state) != CELL_RUNNING)
 		park(v);
-	arch_vcpu_resume(v);
+	enter(v);
 }
 
 /* Appends to a line being built, so it is printed whole. */
@@ -295,6 +318,8 @@ __noreturn void cell_stop(struct vcpu *v, bool restart, const char *why)
 			}
 		}
 	}
+	vgic_vcpu_reset(v);
+	vgic_cell_reset(c);
 	arch_spin_lock(&c->lock);
 	vuart_flush(c);
 	arch_spin_unlock(&c->lock);

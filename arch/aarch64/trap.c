@@ -9,6 +9,7 @@
 #include <bulkhead/cell.h>
 #include <bulkhead/mmio.h>
 #include <bulkhead/smccc.h>
+#include <bulkhead/vgic.h>
 
 #include <arch/esr.h>
 #include <arch/gic.h>
@@ -123,7 +124,15 @@ static void handle_sysreg(struct vcpu *v)
 	unsigned int rt = (unsigned int)FIELD_GET(ESR_SYS_RT, esr);
 	bool read = (esr & ESR_SYS_READ) != 0;
 
-	if (op0 == 1 && op1 == 0 && crn == 7 && op2 == 2 && (crm == 6 || crm == 10 || crm == 14)) {
+	if (op0 == 3 && op1 == 0 && crn == 12 && crm == 11 && op2 >= 5) {
+		/* ICC_SGI1R/ASGI1R/SGI0R_EL1: write-only SGI generation. */
+		if (read) {
+			arch_inject_undef(v);
+			return;
+		}
+		vgic_sgi_v3(v, get_reg(v, rt), op2 != 7);
+	} else if (op0 == 1 && op1 == 0 && crn == 7 && op2 == 2 &&
+		   (crm == 6 || crm == 10 || crm == 14)) {
 		emulate_set_way(v, get_reg(v, rt)); /* DC ISW / CSW / CISW */
 	} else if (op0 == 2 || (op0 == 3 && op1 == 0 && crn == 1 && crm == 0 && op2 == 1)) {
 		/* Debug registers and ACTLR_EL1: read-as-zero, write-ignored. */
@@ -151,12 +160,22 @@ static const exit_handler_t exit_handlers[EC_MAX + 1] = {
 
 static void handle_irq(struct vcpu *v)
 {
-	unsigned int intid;
+	unsigned int iar, intid;
 
 	v->irq_exits++;
-	while ((intid = arch_gic_ack()) != GIC_SPURIOUS) {
-		arch_gic_eoi(intid);
-		/* HYP_IPI_KICK carries no data: the cell state says why. */
+	for (;;) {
+		iar = arch_gic_ack();
+		intid = iar & GIC_INTID_MASK;
+		if (intid >= GIC_FIRST_SPECIAL)
+			break;
+		arch_gic_eoi(iar); /* priority drop only (EOImode 1) */
+		/* The kick and the maintenance interrupt carry no data: the cell
+		 * state and the list registers say what to do, on the way back in.
+		 * A forwarded interrupt stays active until the guest's EOI ends it
+		 * through the hardware list register. */
+		if (intid == HYP_IPI_KICK || intid == bh_board.gic.maint_ppi ||
+		    !vgic_hw_irq(v, intid))
+			arch_gic_dir(iar);
 	}
 }
 

@@ -70,5 +70,27 @@ void arch_kick_cpu(unsigned int cpu);
 const char *arch_exit_class_name(const struct vcpu *v);
 const char *arch_exception_class_name(unsigned int ec);
 
+/* ---- Physical GIC, as the virtual GIC drives it ----------------------- */
+/* @cpu names the CPU whose private interrupt (INTID < 32) is meant;
+ * ignored for SPIs. Priorities and groups are Bulkhead's, not the guest's. */
+void arch_gic_irq_enable(unsigned int intid, unsigned int cpu, bool on);
+void arch_gic_irq_set_pending(unsigned int intid, unsigned int cpu, bool pending);
+bool arch_gic_irq_is_pending(unsigned int intid, unsigned int cpu);
+bool arch_gic_irq_is_active(unsigned int intid, unsigned int cpu);
+void arch_gic_irq_deactivate(unsigned int intid, unsigned int cpu);
+void arch_gic_spi_set_edge(unsigned int intid, bool edge);
+void arch_gic_spi_route(unsigned int intid, unsigned int cpu);
+/* The virtual CPU interface of the calling CPU. */
+struct vlr;
+unsigned int arch_vgic_nr_lrs(void);
+void arch_vgic_read_lr(unsigned int i, struct vlr *lr);
+void arch_vgic_write_lr(unsigned int i, const struct vlr *lr);
+/* Maintenance interrupt when list registers run (nearly) empty. */
+void arch_vgic_set_underflow(bool on);
+/* Empty list registers, active priorities and interface state. */
+void arch_vgic_cpu_reset(void);
+/* Turn on the virtual CPU interface for the guest about to run here. */
+void arch_vgic_enable(void);
+
 /* ---- Descriptor encoding used by core/pgtable.c ------------------------ */
 #include <arch/pte.h>

@@ -10,6 +10,7 @@
 #include <bulkhead/pgtable.h>
 #include <bulkhead/types.h>
 #include <bulkhead/vdev.h>
+#include <bulkhead/vgic.h>
 
 #include <arch/regs.h>
 
@@ -42,6 +43,7 @@ struct vcpu {
 	uint64_t exits;                       /* all guest exits */
 	uint64_t exits_by_class[VCPU_EXIT_CLASSES]; /* by exception class */
 	uint64_t irq_exits;
+	struct vgic_vcpu vgic;
 };
 
 enum cell_state {
@@ -63,6 +65,7 @@ struct cell {
 	uint64_t log_window_start;
 	uint32_t log_in_window;
 	uint32_t log_suppressed;
+	struct vgic_dist vgic;
 	struct vdev vdevs[CELL_MAX_VDEVS];
 	unsigned int nvdevs;
 	/* emulated console line buffer */

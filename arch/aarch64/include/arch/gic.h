@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The physical GIC as the hypervisor uses it. */
+/* The physical GIC (v2 or v3) as the hypervisor drives it. */
 #pragma once
 
 #include <bulkhead/types.h>
@@ -7,42 +7,44 @@
 /* SGI the hypervisor sends itself: "leave the guest and look at your cell". */
 #define HYP_IPI_KICK 0
 #define GIC_SPURIOUS 1023
+#define GIC_INTID_MASK 0x3ff /* no LPIs: INTIDs fit in 10 bits */
+#define GIC_FIRST_SPECIAL 1020
+/* Physical priorities: Bulkhead's kick above the interrupts it forwards. */
+#define GIC_PRIO_KICK 0x80
+#define GIC_PRIO_GUEST 0xa0
+
+struct vlr;
+
+/* One implementation per GIC version; gic.c picks by bh_board.gic.version. */
+struct gic_ops {
+	void (*init_primary)(void);
+	void (*init_cpu)(unsigned int cpu);
+	void (*send_sgi)(unsigned int cpu, unsigned int sgi);
+	unsigned int (*ack)(void);
+	void (*eoi)(unsigned int intid);        /* priority drop */
+	void (*deactivate)(unsigned int intid); /* end of the interrupt */
+	void (*irq_enable)(unsigned int intid, unsigned int cpu, bool on);
+	void (*irq_set_pending)(unsigned int intid, unsigned int cpu, bool pending);
+	bool (*irq_is_pending)(unsigned int intid, unsigned int cpu);
+	bool (*irq_is_active)(unsigned int intid, unsigned int cpu);
+	void (*irq_deactivate)(unsigned int intid, unsigned int cpu);
+	void (*spi_set_edge)(unsigned int intid, bool edge);
+	void (*spi_route)(unsigned int intid, unsigned int cpu);
+	unsigned int (*nr_lrs)(void);
+	void (*read_lr)(unsigned int i, struct vlr *lr);
+	void (*write_lr)(unsigned int i, const struct vlr *lr);
+	void (*set_underflow)(bool on);
+	void (*vcpu_reset)(void);
+	void (*vcpu_enable)(void);
+};
+
+extern const struct gic_ops gicv3_ops;
+extern const struct gic_ops gicv2_ops;
 
 void arch_gic_init_primary(void);
 void arch_gic_init_cpu(void);
 void arch_send_ipi(unsigned int cpu);
-/* Acknowledge and end one pending physical interrupt; GIC_SPURIOUS if none. */
+/* Acknowledge one pending physical interrupt; GIC_SPURIOUS if none. */
 unsigned int arch_gic_ack(void);
 void arch_gic_eoi(unsigned int intid);
-
-/* GICv3 distributor/redistributor registers */
-#define GICD_CTLR 0x0000
-#define GICD_CTLR_RWP BIT(31)
-#define GICD_CTLR_ARE_NS BIT(4)
-#define GICD_CTLR_ENABLE_G1NS BIT(1)
-#define GICR_FRAME_SIZE 0x20000
-#define GICR_SGI_OFFSET 0x10000
-#define GICR_WAKER 0x0014
-#define GICR_WAKER_PROCESSOR_SLEEP BIT(1)
-#define GICR_WAKER_CHILDREN_ASLEEP BIT(2)
-#define GICR_TYPER 0x0008
-#define GICR_TYPER_LAST BIT(4)
-#define GICR_TYPER_AFF_SHIFT 32
-#define GICR_TYPER_AFF_WIDTH 32
-#define GICR_IGROUPR0 0x0080
-#define GICR_ISENABLER0 0x0100
-#define GICR_IPRIORITYR 0x0400
-
-/* ICC_SGI1R_EL1 */
-#define ICC_SGI1R_TARGETS_SHIFT 0
-#define ICC_SGI1R_TARGETS_WIDTH 16
-#define ICC_SGI1R_AFF1_SHIFT 16
-#define ICC_SGI1R_AFF1_WIDTH 8
-#define ICC_SGI1R_INTID_SHIFT 24
-#define ICC_SGI1R_INTID_WIDTH 4
-#define ICC_SGI1R_AFF2_SHIFT 32
-#define ICC_SGI1R_AFF2_WIDTH 8
-#define ICC_SGI1R_AFF3_SHIFT 48
-#define ICC_SGI1R_AFF3_WIDTH 8
-#define ICC_SRE_SRE BIT(0)
-#define ICC_SRE_ENABLE BIT(3)
+void arch_gic_dir(unsigned int intid);

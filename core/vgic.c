@@ -1,0 +1,810 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Virtual GIC: distributor and redistributor register files (GICv2 and
+ * GICv3 layouts), the per-vCPU queue of interrupts waiting for a list
+ * register, and the list-register allocator. Only the cell's own interrupts
+ * exist for it; every other INTID reads as zero and ignores writes, so no
+ * access can reach another cell's interrupt. Physical state of an owned
+ * interrupt (enable, pending, active, trigger, routing) is forwarded to the
+ * GIC; priorities and groups stay virtual, in the list registers.
+ */
+#include <bulkhead/cell.h>
+#include <bulkhead/errno.h>
+#include <bulkhead/vgic.h>
+
+/* Distributor registers (offsets common to GICv2 and GICv3 unless noted) */
+#define GICD_CTLR 0x0000
+#define GICD_TYPER 0x0004
+#define GICD_IIDR 0x0008
+#define GICD_IGROUPR 0x0080
+#define GICD_ISENABLER 0x0100
+#define GICD_ICENABLER 0x0180
+#define GICD_ISPENDR 0x0200
+#define GICD_ICPENDR 0x0280
+#define GICD_ISACTIVER 0x0300
+#define GICD_ICACTIVER 0x0380
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ITARGETSR 0x0800 /* v2 */
+#define GICD_ICFGR 0x0c00
+#define GICD_SGIR 0x0f00      /* v2 */
+#define GICD_CPENDSGIR 0x0f10 /* v2 */
+#define GICD_SPENDSGIR 0x0f20 /* v2 */
+#define GICD_IROUTER 0x6000   /* v3, 64-bit per INTID */
+#define GICD_IROUTER_END 0x7fe0
+#define GICD_PIDR2 0xffe8
+#define GICD_CTLR_EN_GRP0 BIT(0)
+#define GICD_CTLR_EN_GRP1 BIT(1)
+#define GICD_CTLR_ARE BIT(4)
+#define GICD_CTLR_DS BIT(6)
+#define GICD_TYPER_CPUS_SHIFT 5
+#define GICD_TYPER_CPUS_WIDTH 3
+#define GICD_TYPER_IDBITS_SHIFT 19
+#define GICD_TYPER_IDBITS_WIDTH 5
+#define GICD_IROUTER_IRM BIT(31)
+#define GICD_SGIR_TARGETS_SHIFT 16
+#define GICD_SGIR_TARGETS_WIDTH 8
+#define GICD_SGIR_FILTER_SHIFT 24
+#define GICD_SGIR_FILTER_WIDTH 2
+#define GICD_SGIR_INTID_SHIFT 0
+#define GICD_SGIR_INTID_WIDTH 4
+#define GIC_IIDR_ARM 0x43b
+#define GIC_PIDR2_ARCH_SHIFT 4
+
+/* Redistributor (v3): RD_base frame, then SGI_base frame */
+#define GICR_CTLR 0x0000
+#define GICR_IIDR 0x0004
+#define GICR_TYPER 0x0008
+#define GICR_WAKER 0x0014
+#define GICR_WAKER_SLEEP BIT(1)
+#define GICR_WAKER_ASLEEP BIT(2)
+#define GICR_TYPER_LAST BIT(4)
+#define GICR_TYPER_PROC_SHIFT 8
+#define GICR_TYPER_AFF_SHIFT 32
+#define GICR_SGI_BASE 0x10000
+
+/* ICC_SGI1R_EL1 */
+#define SGIR_TARGETS_SHIFT 0
+#define SGIR_TARGETS_WIDTH 16
+#define SGIR_AFF1_SHIFT 16
+#define SGIR_AFF1_WIDTH 8
+#define SGIR_INTID_SHIFT 24
+#define SGIR_INTID_WIDTH 4
+#define SGIR_AFF2_SHIFT 32
+#define SGIR_AFF2_WIDTH 8
+#define SGIR_IRM BIT(40)
+#define SGIR_RS_SHIFT 44
+#define SGIR_RS_WIDTH 4
+#define SGIR_AFF3_SHIFT 48
+#define SGIR_AFF3_WIDTH 8
+
+enum bitop { B_GROUP, B_SET_ENABLE, B_CLR_ENABLE, B_SET_PEND, B_CLR_PEND, B_SET_ACT, B_CLR_ACT };
+
+static bool bit(const uint32_t *map, unsigned int n) { return (map[n / 32] >> (n % 32)) & 1; }
+static void set_bit(uint32_t *map, unsigned int n, bool on)
+{
+	if (on)
+		map[n / 32] |= 1U << (n % 32);
+	else
+		map[n / 32] &= ~(1U << (n % 32));
+}
+
+static struct vgic_dist *dist(struct cell *c) { return &c->vgic; }
+
+static bool is_private(unsigned int intid) { return intid < VGIC_NR_PRIVATE; }
+
+/* PPIs backed by per-CPU hardware the guest owns with its CPU. */
+static bool hw_ppi(unsigned int intid) { return intid == bh_board.timer_ppi_virt; }
+
+static bool spi_owned(struct cell *c, unsigned int intid)
+{
+	return intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS && bit(dist(c)->owned, intid);
+}
+
+static bool spi_hw(struct cell *c, unsigned int intid)
+{
+	return spi_owned(c, intid) && bit(dist(c)->hwirq, intid);
+}
+
+static struct vcpu *spi_target(struct cell *c, unsigned int intid)
+{
+	unsigned int t = dist(c)->target[intid];
+
+	return c->vcpus[t < c->cfg->ncpus ? t : 0];
+}
+
+static uint8_t irq_prio(struct vcpu *v, unsigned int intid)
+{
+	return is_private(intid) ? v->vgic.prio[intid] : dist(v->cell)->prio[intid];
+}
+
+static bool irq_enabled(struct vcpu *v, unsigned int intid)
+{
+	return is_private(intid) ? (v->vgic.enabled >> intid) & 1
+				 : bit(dist(v->cell)->enabled, intid);
+}
+
+static bool irq_group1(struct vcpu *v, unsigned int intid)
+{
+	return is_private(intid) ? (v->vgic.group >> intid) & 1 : bit(dist(v->cell)->group, intid);
+}
+
+/* ------------------------------------------------------------------ queue */
+
+bool vgic_queue(struct vcpu *v, const struct vgic_pending *p)
+{
+	struct vgic_vcpu *g = &v->vgic;
+	bool ok = true;
+
+	arch_spin_lock(&g->lock);
+	for (unsigned int i = 0; i < g->queued; i++)
+		if (g->queue[i].intid == p->intid && g->queue[i].source == p->source)
+			goto out; /* already pending */
+	if (g->queued == VGIC_QUEUE_LEN) {
+		ok = false; /* cannot happen for hardware interrupts: fewer than owned */
+		goto out;
+	}
+	g->queue[g->queued++] = *p;
+out:
+	arch_spin_unlock(&g->lock);
+	if (ok && v->pcpu != arch_cpu_id() && READ_ONCE(v->state) == VCPU_RUNNING)
+		arch_kick_cpu(v->pcpu); /* it fills its own list registers */
+	return ok;
+}
+
+static void dequeue(struct vgic_vcpu *g, unsigned int idx)
+{
+	g->queue[idx] = g->queue[--g->queued];
+}
+
+static void unqueue_intid(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_vcpu *g = &v->vgic;
+
+	arch_spin_lock(&g->lock);
+	for (unsigned int i = 0; i < g->queued;)
+		if (g->queue[i].intid == intid)
+			dequeue(g, i);
+		else
+			i++;
+	arch_spin_unlock(&g->lock);
+}
+
+static bool queued(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_vcpu *g = &v->vgic;
+	bool found = false;
+
+	arch_spin_lock(&g->lock);
+	for (unsigned int i = 0; i < g->queued && !found; i++)
+		found = g->queue[i].intid == intid;
+	arch_spin_unlock(&g->lock);
+	return found;
+}
+
+static void inject_sw(struct vcpu *v, unsigned int intid, unsigned int source)
+{
+	struct vgic_pending p = {.intid = (uint16_t)intid, .source = (uint8_t)source};
+
+	vgic_queue(v, &p);
+}
+
+/* ------------------------------------------------------- list registers */
+
+/* Called with the vCPU's lock held, on its own CPU. */
+static void write_lr(struct vcpu *v, unsigned int i, const struct vgic_pending *p)
+{
+	struct vgic_dist *d = dist(v->cell);
+	struct vlr lr = {
+		.intid = p->intid,
+		.pintid = p->pintid,
+		.prio = irq_prio(v, p->intid),
+		.state = VLR_PENDING,
+		.source = p->source,
+		.hw = p->hw,
+		.group1 = irq_group1(v, p->intid),
+		/* A software level line is re-examined when the guest ends it. */
+		.eoi_maint = !p->hw && !is_private(p->intid) && !bit(d->edge, p->intid),
+	};
+
+	arch_vgic_write_lr(i, &lr);
+	v->vgic.shadow[i] = lr;
+	v->vgic.injected++;
+}
+
+static bool deliverable(struct vcpu *v, const struct vgic_pending *p)
+{
+	uint32_t ctlr = dist(v->cell)->ctlr;
+	bool g1 = irq_group1(v, p->intid);
+
+	if (!irq_enabled(v, p->intid))
+		return false;
+	return g1 ? (ctlr & GICD_CTLR_EN_GRP1) != 0 : (ctlr & GICD_CTLR_EN_GRP0) != 0;
+}
+
+void vgic_sync(struct vcpu *v)
+{
+	struct vgic_vcpu *g = &v->vgic;
+	unsigned int n = MIN(arch_vgic_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct vlr lr;
+
+		if (g->shadow[i].state == VLR_INVALID)
+			continue;
+		arch_vgic_read_lr(i, &lr);
+		if (lr.state != VLR_INVALID) {
+			g->shadow[i].state = lr.state;
+			continue;
+		}
+		/* Finished. A software level interrupt still asserted comes again. */
+		if (g->shadow[i].eoi_maint &&
+		    bit(dist(v->cell)->sw_level, g->shadow[i].intid))
+			inject_sw(v, g->shadow[i].intid, 0);
+		g->shadow[i].state = VLR_INVALID;
+	}
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	struct vgic_vcpu *g = &v->vgic;
+	unsigned int n = MIN(arch_vgic_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
+	bool waiting = false;
+
+	arch_spin_lock(&g->lock);
+	for (;;) {
+		int best = -1, slot = -1, victim = -1;
+
+		for (unsigned int i = 0; i < g->queued; i++) {
+			if (!deliverable(v, &g->queue[i]))
+				continue;
+			if (best < 0 || irq_prio(v, g->queue[i].intid) <
+					       irq_prio(v, g->queue[(unsigned int)best].intid))
+				best = (int)i;
+		}
+		if (best < 0)
+			break;
+		for (unsigned int i = 0; i < n && slot < 0; i++) {
+			const struct vlr *s = &g->shadow[i];
+
+			/* A software interrupt already in a list register just
+			 * becomes pending again there. */
+			if (s->state != VLR_INVALID && !s->hw &&
+			    s->intid == g->queue[best].intid && s->source == g->queue[best].source &&
+			    !(s->state & VLR_PENDING)) {
+				struct vlr lr = *s;
+
+				lr.state |= VLR_PENDING;
+				arch_vgic_write_lr(i, &lr);
+				g->shadow[i] = lr;
+				slot = -2;
+			}
+		}
+		for (unsigned int i = 0; i < n && slot == -1; i++)
+			if (g->shadow[i].state == VLR_INVALID)
+				slot = (int)i;
+		if (slot == -1) {
+			/* Full: evict the lowest-priority entry that is only pending
+			 * if the waiting one beats it; else wait for a free one. */
+			uint8_t want = irq_prio(v, g->queue[best].intid);
+
+			for (unsigned int i = 0; i < n; i++)
+				if (g->shadow[i].state == VLR_PENDING && g->shadow[i].prio > want &&
+				    (victim < 0 || g->shadow[i].prio > g->shadow[victim].prio))
+					victim = (int)i;
+			if (victim < 0 || g->queued == VGIC_QUEUE_LEN) {
+				waiting = true;
+				g->lr_overflows++;
+				break;
+			}
+			g->queue[g->queued++] = (struct vgic_pending){
+				.intid = (uint16_t)g->shadow[victim].intid,
+				.pintid = (uint16_t)g->shadow[victim].pintid,
+				.source = g->shadow[victim].source,
+				.hw = g->shadow[victim].hw,
+			};
+			slot = victim;
+		}
+		if (slot >= 0)
+			write_lr(v, (unsigned int)slot, &g->queue[best]);
+		dequeue(g, (unsigned int)best);
+	}
+	arch_spin_unlock(&g->lock);
+	arch_vgic_set_underflow(waiting);
+}
+
+/* ---------------------------------------------------- physical interrupts */
+
+bool vgic_hw_irq(struct vcpu *v, unsigned int intid)
+{
+	struct cell *c = v->cell;
+	struct vgic_pending p = {.intid = (uint16_t)intid, .pintid = (uint16_t)intid, .hw = true};
+
+	if (hw_ppi(intid))
+		return vgic_queue(v, &p);
+	if (!spi_hw(c, intid))
+		return false;
+	return vgic_queue(spi_target(c, intid), &p);
+}
+
+void vgic_set_sw_level(struct cell *c, unsigned int intid, bool level)
+{
+	struct vgic_dist *d = dist(c);
+	bool was;
+
+	if (!spi_owned(c, intid) || spi_hw(c, intid))
+		return;
+	was = bit(d->sw_level, intid);
+	set_bit(d->sw_level, intid, level);
+	if (level && !was)
+		inject_sw(spi_target(c, intid), intid, 0);
+	else if (!level && was)
+		unqueue_intid(spi_target(c, intid), intid);
+}
+
+/* ------------------------------------------------------- register files */
+
+/* One INTID of a set/clear bit register. @v: the accessing vCPU (banked). */
+static void bitop(struct vcpu *v, enum bitop op, unsigned int intid, bool val)
+{
+	struct cell *c = v->cell;
+	struct vgic_dist *d = dist(c);
+	bool priv = is_private(intid);
+	bool hw = priv ? hw_ppi(intid) : spi_hw(c, intid);
+	struct vcpu *owner = priv ? v : spi_target(c, intid);
+
+	switch (op) {
+	case B_GROUP:
+		if (priv)
+			v->vgic.group = (v->vgic.group & ~(1U << intid)) | ((uint32_t)val << intid);
+		else
+			set_bit(d->group, intid, val);
+		return;
+	case B_SET_ENABLE:
+	case B_CLR_ENABLE: {
+		bool on = op == B_SET_ENABLE;
+
+		if (priv)
+			v->vgic.enabled = (v->vgic.enabled & ~(1U << intid)) | ((uint32_t)on << intid);
+		else
+			set_bit(d->enabled, intid, on);
+		if (hw)
+			arch_gic_irq_enable(intid, owner->pcpu, on);
+		return;
+	}
+	case B_SET_PEND:
+		if (hw)
+			arch_gic_irq_set_pending(intid, owner->pcpu, true);
+		else
+			inject_sw(owner, intid, 0);
+		return;
+	case B_CLR_PEND:
+		if (hw)
+			arch_gic_irq_set_pending(intid, owner->pcpu, false);
+		else
+			unqueue_intid(owner, intid);
+		return;
+	case B_SET_ACT:
+		return; /* activating from outside the CPU interface: ignored */
+	case B_CLR_ACT:
+		if (hw)
+			arch_gic_irq_deactivate(intid, owner->pcpu);
+		return;
+	}
+}
+
+static bool bitop_read(struct vcpu *v, enum bitop op, unsigned int intid)
+{
+	struct cell *c = v->cell;
+	bool priv = is_private(intid);
+	bool hw = priv ? hw_ppi(intid) : spi_hw(c, intid);
+	struct vcpu *owner = priv ? v : spi_target(c, intid);
+
+	switch (op) {
+	case B_GROUP:
+		return irq_group1(v, intid);
+	case B_SET_ENABLE:
+	case B_CLR_ENABLE:
+		return irq_enabled(v, intid);
+	case B_SET_PEND:
+	case B_CLR_PEND:
+		return hw ? arch_gic_irq_is_pending(intid, owner->pcpu)
+			  : queued(owner, intid) || (!priv && bit(dist(c)->sw_level, intid));
+	default:
+		return hw && arch_gic_irq_is_active(intid, owner->pcpu);
+	}
+}
+
+/* Does INTID exist for this access? Private ones only where they live. */
+static bool visible(struct vcpu *v, unsigned int intid, bool redist)
+{
+	if (is_private(intid))
+		return redist || dist(v->cell)->version == 2;
+	return !redist && spi_owned(v->cell, intid);
+}
+
+/* 1-bit-per-INTID registers: IGROUPR, IS/ICENABLER, IS/ICPENDR, IS/ICACTIVER. */
+static void bits_access(struct vcpu *v, unsigned int first, enum bitop op, bool redist,
+			struct mmio_access *a)
+{
+	uint32_t val = 0;
+
+	for (unsigned int i = 0; i < 32; i++) {
+		unsigned int intid = first + i;
+
+		if (!visible(v, intid, redist))
+			continue;
+		if (a->write) {
+			bool b = (a->value >> i) & 1;
+
+			if (op == B_GROUP)
+				bitop(v, op, intid, b);
+			else if (b) /* set/clear registers: zeros do nothing */
+				bitop(v, op, intid, true);
+		} else if (bitop_read(v, op, intid)) {
+			val |= 1U << i;
+		}
+	}
+	if (!a->write)
+		a->value = val;
+}
+
+/* Byte-per-INTID registers (IPRIORITYR, ITARGETSR), any access width. */
+static void bytes_access(struct vcpu *v, unsigned int first, bool targets, bool redist,
+			 struct mmio_access *a)
+{
+	struct vgic_dist *d = dist(v->cell);
+	uint64_t val = 0;
+
+	for (unsigned int i = 0; i < a->size; i++) {
+		unsigned int intid = first + i;
+		uint8_t byte = (uint8_t)(a->value >> (8 * i));
+
+		if (intid >= VGIC_NR_IRQS || !visible(v, intid, redist))
+			continue;
+		if (targets) {
+			/* GICv2 ITARGETSR: private ones read as "this CPU". */
+			if (is_private(intid)) {
+				if (!a->write)
+					val |= (uint64_t)(1U << v->index) << (8 * i);
+				continue;
+			}
+			if (a->write) {
+				/* The lowest vCPU named gets it (1-of-N delivery). */
+				unsigned int t = byte ? (unsigned int)__builtin_ctz(byte) : 0;
+
+				if (t < v->cell->cfg->ncpus && byte) {
+					d->target[intid] = (uint8_t)t;
+					if (spi_hw(v->cell, intid))
+						arch_gic_spi_route(intid, v->cell->vcpus[t]->pcpu);
+				}
+			} else {
+				val |= (uint64_t)(1U << d->target[intid]) << (8 * i);
+			}
+			continue;
+		}
+		if (a->write) {
+			if (is_private(intid))
+				v->vgic.prio[intid] = byte;
+			else
+				d->prio[intid] = byte;
+		} else {
+			val |= (uint64_t)irq_prio(v, intid) << (8 * i);
+		}
+	}
+	if (!a->write)
+		a->value = val;
+}
+
+/* ICFGR: 2 bits per INTID, bit 1 = edge. SGIs are always edge. */
+static void cfg_access(struct vcpu *v, unsigned int first, bool redist, struct mmio_access *a)
+{
+	struct vgic_dist *d = dist(v->cell);
+	uint32_t val = 0;
+
+	for (unsigned int i = 0; i < 16; i++) {
+		unsigned int intid = first + i;
+		bool edge;
+
+		if (!visible(v, intid, redist))
+			continue;
+		if (intid < 16) {
+			val |= 2U << (2 * i);
+			continue;
+		}
+		if (a->write) {
+			edge = (a->value >> (2 * i + 1)) & 1;
+			if (is_private(intid)) {
+				v->vgic.ppi_cfg = (v->vgic.ppi_cfg & ~(1U << i)) | ((uint32_t)edge << i);
+			} else {
+				set_bit(d->edge, intid, edge);
+				if (spi_hw(v->cell, intid))
+					arch_gic_spi_set_edge(intid, edge);
+			}
+		} else {
+			edge = is_private(intid) ? (v->vgic.ppi_cfg >> i) & 1 : bit(d->edge, intid);
+			val |= (uint32_t)edge << (2 * i + 1);
+		}
+	}
+	if (!a->write)
+		a->value = val;
+}
+
+/* The registers both the distributor (v2: with banked private INTIDs) and
+ * the redistributor's SGI frame share. Returns false if @off is not one. */
+static bool common_access(struct vcpu *v, uint64_t off, bool redist, struct mmio_access *a)
+{
+	static const struct {
+		uint64_t base;
+		enum bitop op;
+	} bitregs[] = {
+		{GICD_IGROUPR, B_GROUP},      {GICD_ISENABLER, B_SET_ENABLE},
+		{GICD_ICENABLER, B_CLR_ENABLE}, {GICD_ISPENDR, B_SET_PEND},
+		{GICD_ICPENDR, B_CLR_PEND},   {GICD_ISACTIVER, B_SET_ACT},
+		{GICD_ICACTIVER, B_CLR_ACT},
+	};
+	/* The redistributor has only the first register of each kind. */
+	uint64_t span = redist ? 4 : 0x80;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(bitregs); i++) {
+		if (off >= bitregs[i].base && off < bitregs[i].base + span) {
+			if (a->size != 4)
+				return true; /* only word accesses exist: ignored */
+			bits_access(v, (unsigned int)(off - bitregs[i].base) * 8, bitregs[i].op, redist,
+				    a);
+			return true;
+		}
+	}
+	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + (redist ? 32 : VGIC_NR_IRQS)) {
+		bytes_access(v, (unsigned int)(off - GICD_IPRIORITYR), false, redist, a);
+		return true;
+	}
+	if (off >= GICD_ICFGR && off < GICD_ICFGR + (redist ? 8 : 0x100)) {
+		if (a->size == 4)
+			cfg_access(v, (unsigned int)(off - GICD_ICFGR) * 4, redist, a);
+		return true;
+	}
+	return false;
+}
+
+static void sgi_v2(struct vcpu *v, uint32_t sgir)
+{
+	struct cell *c = v->cell;
+	unsigned int intid = (unsigned int)FIELD_GET(GICD_SGIR_INTID, sgir);
+	unsigned int filter = (unsigned int)FIELD_GET(GICD_SGIR_FILTER, sgir);
+	uint32_t targets = (uint32_t)FIELD_GET(GICD_SGIR_TARGETS, sgir);
+
+	if (filter == 1)
+		targets = ((1U << c->cfg->ncpus) - 1) & ~(1U << v->index);
+	else if (filter == 2)
+		targets = 1U << v->index;
+	else if (filter == 3)
+		return;
+	for (unsigned int t = 0; t < c->cfg->ncpus; t++)
+		if (targets & (1U << t))
+			inject_sw(c->vcpus[t], intid, v->index);
+}
+
+int vgic_dist_mmio(struct vcpu *v, void *dev, uint64_t off, struct mmio_access *a)
+{
+	struct cell *c = v->cell;
+	struct vgic_dist *d = dist(c);
+	bool v3 = d->version == 3;
+
+	(void)dev;
+	if (common_access(v, off, false, a))
+		return 0;
+	if (a->write) {
+		if (off == GICD_CTLR && a->size == 4) {
+			d->ctlr = (uint32_t)a->value & (GICD_CTLR_EN_GRP0 | GICD_CTLR_EN_GRP1);
+		} else if (v3 && off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE && off < GICD_IROUTER_END &&
+			   (a->size == 8 || (a->size == 4 && !(off & 4)))) {
+			unsigned int intid = (unsigned int)((off - GICD_IROUTER) / 8);
+			unsigned int aff0 = (unsigned int)(a->value & 0xff);
+			bool irm = (a->value & GICD_IROUTER_IRM) != 0;
+
+			if (!spi_owned(c, intid))
+				return 0;
+			/* Only Aff0 names a vCPU; an unknown one keeps the route. IRM:
+			 * any vCPU will do, the first gets it. */
+			if (irm)
+				aff0 = 0;
+			if (aff0 < c->cfg->ncpus && !(a->value & 0xffffff00ULL & ~GICD_IROUTER_IRM)) {
+				d->target[intid] = (uint8_t)aff0;
+				set_bit(d->irm, intid, irm);
+				if (spi_hw(c, intid))
+					arch_gic_spi_route(intid, c->vcpus[aff0]->pcpu);
+			}
+		} else if (!v3 && off >= GICD_ITARGETSR && off < GICD_ITARGETSR + VGIC_NR_IRQS) {
+			bytes_access(v, (unsigned int)(off - GICD_ITARGETSR), true, false, a);
+		} else if (!v3 && off == GICD_SGIR && a->size == 4) {
+			sgi_v2(v, (uint32_t)a->value);
+		} else if (!v3 && off >= GICD_CPENDSGIR && off < GICD_SPENDSGIR + 16) {
+			/* Pending SGIs by source: set adds, clear removes. */
+			for (unsigned int i = 0; i < a->size; i++) {
+				unsigned int sgi = (unsigned int)(off & 0xf) + i;
+				uint8_t srcs = (uint8_t)(a->value >> (8 * i));
+
+				for (unsigned int s = 0; s < 8 && sgi < 16; s++)
+					if (srcs & (1U << s)) {
+						if (off >= GICD_SPENDSGIR)
+							inject_sw(v, sgi, s);
+						else
+							unqueue_intid(v, sgi);
+					}
+			}
+		}
+		return 0; /* everything else: write-ignored */
+	}
+	a->value = 0;
+	if (off == GICD_CTLR) {
+		a->value = d->ctlr | (v3 ? GICD_CTLR_ARE | GICD_CTLR_DS : 0);
+	} else if (off == GICD_TYPER) {
+		a->value = (d->nr_lines - 1) |
+			   FIELD_PREP(GICD_TYPER_CPUS, c->cfg->ncpus - 1) |
+			   (v3 ? FIELD_PREP(GICD_TYPER_IDBITS, 9) : 0);
+	} else if (off == GICD_IIDR) {
+		a->value = GIC_IIDR_ARM;
+	} else if (off == GICD_PIDR2) {
+		a->value = (uint64_t)d->version << GIC_PIDR2_ARCH_SHIFT | 0xb;
+	} else if (v3 && off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE && off < GICD_IROUTER_END) {
+		unsigned int intid = (unsigned int)((off - GICD_IROUTER) / 8);
+
+		if (spi_owned(c, intid) && !(off & 4))
+			a->value = d->target[intid] |
+				   (bit(d->irm, intid) ? GICD_IROUTER_IRM : 0);
+	} else if (!v3 && off >= GICD_ITARGETSR && off < GICD_ITARGETSR + VGIC_NR_IRQS) {
+		bytes_access(v, (unsigned int)(off - GICD_ITARGETSR), true, false, a);
+	}
+	return 0; /* reserved and other cells' registers read as zero */
+}
+
+int vgic_redist_mmio(struct vcpu *v, void *dev, uint64_t off, struct mmio_access *a)
+{
+	struct cell *c = v->cell;
+	unsigned int frame = (unsigned int)(off / VGIC_V3_RD_FRAME);
+	uint64_t o = off % VGIC_V3_RD_FRAME;
+	struct vcpu *t;
+
+	(void)dev;
+	if (frame >= c->cfg->ncpus) {
+		if (!a->write)
+			a->value = 0;
+		return 0;
+	}
+	t = c->vcpus[frame];
+	if (o >= GICR_SGI_BASE) {
+		if (!common_access(t, o - GICR_SGI_BASE, true, a) && !a->write)
+			a->value = 0;
+		return 0;
+	}
+	if (a->write) {
+		if (o == GICR_WAKER)
+			t->vgic.sleeping = (a->value & GICR_WAKER_SLEEP) != 0;
+		return 0;
+	}
+	switch (o) {
+	case GICR_TYPER:
+		a->value = ((uint64_t)frame << GICR_TYPER_AFF_SHIFT) |
+			   ((uint64_t)frame << GICR_TYPER_PROC_SHIFT) |
+			   (frame == c->cfg->ncpus - 1 ? GICR_TYPER_LAST : 0);
+		if (a->size == 4)
+			a->value &= 0xffffffffULL;
+		break;
+	case GICR_TYPER + 4:
+		a->value = frame; /* upper half: affinity */
+		break;
+	case GICR_IIDR:
+		a->value = GIC_IIDR_ARM;
+		break;
+	case GICR_WAKER:
+		a->value = t->vgic.sleeping ? GICR_WAKER_SLEEP | GICR_WAKER_ASLEEP : 0;
+		break;
+	case GICD_PIDR2:
+		a->value = 3 << GIC_PIDR2_ARCH_SHIFT | 0xb;
+		break;
+	default:
+		a->value = 0;
+		break;
+	}
+	return 0;
+}
+
+void vgic_sgi_v3(struct vcpu *v, uint64_t val, bool group1)
+{
+	struct cell *c = v->cell;
+	unsigned int intid = (unsigned int)FIELD_GET(SGIR_INTID, val);
+	unsigned int base = (unsigned int)FIELD_GET(SGIR_RS, val) * 16;
+	uint64_t targets = FIELD_GET(SGIR_TARGETS, val);
+
+	(void)group1;
+	for (unsigned int t = 0; t < c->cfg->ncpus; t++) {
+		bool hit;
+
+		if (val & SGIR_IRM)
+			hit = t != v->index;
+		else
+			/* vCPUs have Aff1..3 = 0: any other affinity names nobody. */
+			hit = !FIELD_GET(SGIR_AFF1, val) && !FIELD_GET(SGIR_AFF2, val) &&
+			      !FIELD_GET(SGIR_AFF3, val) && t >= base && t < base + 16 &&
+			      ((targets >> (t - base)) & 1);
+		if (hit)
+			inject_sw(c->vcpus[t], intid, v->index);
+	}
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+void vgic_cell_init(struct cell *c)
+{
+	struct vgic_dist *d = dist(c);
+	const struct bh_cell *cfg = c->cfg;
+	unsigned int max = VGIC_NR_PRIVATE;
+
+	d->version = bh_board.gic.version;
+	for (unsigned int i = 0; i < cfg->nirqs; i++) {
+		set_bit(d->owned, cfg->irqs[i], true);
+		set_bit(d->hwirq, cfg->irqs[i], true);
+		max = MAX(max, cfg->irqs[i] + 1U);
+	}
+	if (cfg->console == BH_CONSOLE_VUART && cfg->console_irq >= VGIC_NR_PRIVATE &&
+	    cfg->console_irq < VGIC_NR_IRQS) {
+		set_bit(d->owned, cfg->console_irq, true);
+		max = MAX(max, cfg->console_irq + 1U);
+	}
+	d->nr_lines = (max + 31) / 32;
+	for (unsigned int i = 0; i < cfg->ncpus; i++) {
+		c->vcpus[i]->vgic.lock = (arch_spinlock_t)ARCH_SPINLOCK_INIT;
+		/* GICv2: SGIs are always enabled. */
+		c->vcpus[i]->vgic.enabled = d->version == 2 ? 0xffff : 0;
+	}
+	vgic_cell_reset(c);
+}
+
+void vgic_cell_reset(struct cell *c)
+{
+	struct vgic_dist *d = dist(c);
+
+	for (unsigned int i = 0; i < c->cfg->nirqs; i++) {
+		unsigned int intid = c->cfg->irqs[i];
+
+		arch_gic_irq_enable(intid, 0, false);
+		arch_gic_irq_set_pending(intid, 0, false);
+		arch_gic_irq_deactivate(intid, 0);
+		arch_gic_spi_route(intid, c->vcpus[0]->pcpu);
+	}
+	d->ctlr = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(d->enabled); i++) {
+		d->enabled[i] = 0;
+		d->group[i] = 0;
+		d->edge[i] = 0;
+		d->sw_level[i] = 0;
+	}
+	for (unsigned int i = 0; i < VGIC_NR_IRQS; i++) {
+		d->prio[i] = 0;
+		d->target[i] = 0;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(d->irm); i++)
+		d->irm[i] = 0;
+}
+
+void vgic_vcpu_reset(struct vcpu *v)
+{
+	struct vgic_vcpu *g = &v->vgic;
+
+	/* The vCPU's own hardware PPIs: nothing left enabled or in flight. */
+	arch_gic_irq_enable(bh_board.timer_ppi_virt, v->pcpu, false);
+	arch_gic_irq_set_pending(bh_board.timer_ppi_virt, v->pcpu, false);
+	arch_gic_irq_deactivate(bh_board.timer_ppi_virt, v->pcpu);
+	arch_vgic_cpu_reset();
+	arch_spin_lock(&g->lock);
+	g->queued = 0;
+	for (unsigned int i = 0; i < VGIC_MAX_LRS; i++)
+		g->shadow[i].state = VLR_INVALID;
+	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
+		g->prio[i] = 0;
+	g->enabled = dist(v->cell)->version == 2 ? 0xffff : 0;
+	g->group = 0;
+	g->ppi_cfg = 0;
+	g->sleeping = true;
+	arch_spin_unlock(&g->lock);
+}
