@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # Bulkhead top-level build.
-#   make [BOARD=qemu-virt] [CONFIG=default]   build build/<board>/<config>/bulkhead.{elf,bin}
+#   make [BOARD=qemu-virt] [CONFIG=two-cells] build build/<board>/<config>/bulkhead.{elf,bin}
 #   make run                                   build and boot the default system on QEMU
 #   make test                                  host unit tests + QEMU integration tests
 #   make check                                 clang-format, cppcheck, clang build
 # Missing host packages are installed by tools/setup.sh (called automatically).
 
 BOARD         ?= qemu-virt
-CONFIG        ?= default
+CONFIG        ?= two-cells
 CROSS_COMPILE ?= aarch64-linux-gnu-
 # SELFTEST=<name> builds a debug variant with a hypervisor self-test compiled in
 # (e.g. el2-fault); it goes to its own build directory.
@@ -26,11 +26,13 @@ CPP     := $(CROSS_COMPILE)cpp
 DTC     ?= dtc
 
 BOARD_DIR := boards/$(BOARD)
-CONFIG_SRC := configs/$(BOARD)/$(CONFIG).dts
 ifeq ($(wildcard $(BOARD_DIR)/board.mk),)
 $(error BOARD=$(BOARD): no $(BOARD_DIR)/board.mk (boards: $(notdir $(wildcard boards/*))))
 endif
 include $(BOARD_DIR)/board.mk
+# A board variant may run another board's configurations (board.mk: CONFIG_BOARD).
+CONFIG_BOARD ?= $(BOARD)
+CONFIG_SRC := configs/$(CONFIG_BOARD)/$(CONFIG).dts
 
 VARIANT := $(CONFIG)$(if $(SELFTEST),+$(SELFTEST))$(if $(filter clang%,$(notdir $(CC))),+clang)
 O       := build/$(BOARD)/$(VARIANT)
@@ -106,13 +108,13 @@ $(GEN)/asm-offsets.h: arch/aarch64/asm-offsets.c $(wildcard core/include/bulkhea
 
 # ---------------------------------------------------------------- configuration
 BHCFG := $(TOOLS_O)/bhcfg
-BHCFG_SRCS := $(wildcard tools/bhcfg/*.c)
+BHCFG_SRCS := $(filter-out tools/bhcfg/fuzz.c,$(wildcard tools/bhcfg/*.c))
 TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -Icore/include -Itools/bhcfg
 
 $(BHCFG): $(BHCFG_SRCS) $(wildcard tools/bhcfg/*.h) core/include/bulkhead/config_types.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(TOOL_CFLAGS) -o $@ $(BHCFG_SRCS) -lfdt
+	$(Q)$(HOSTCC) $(TOOL_CFLAGS) -o $@ $(BHCFG_SRCS) -lfdt -lm
 
 $(O)/board.dtb: $(BOARD_DIR)/board.dts $(wildcard $(BOARD_DIR)/*.dts $(BOARD_DIR)/*.dtsi)
 	@mkdir -p $(@D)
@@ -121,16 +123,66 @@ $(O)/board.dtb: $(BOARD_DIR)/board.dts $(wildcard $(BOARD_DIR)/*.dts $(BOARD_DIR
 
 $(O)/config.dtb: $(CONFIG_SRC)
 	@mkdir -p $(@D)
-	@test -f $(CONFIG_SRC) || { echo "error: no configuration $(CONFIG_SRC) (configs: $(notdir $(wildcard configs/$(BOARD)/*.dts)))" >&2; exit 1; }
+	@test -f $(CONFIG_SRC) || { echo "error: no configuration $(CONFIG_SRC) (configs: $(notdir $(wildcard configs/$(CONFIG_BOARD)/*.dts)))" >&2; exit 1; }
 	@echo "  DTC     $<"
-	$(Q)$(DTC) -q -I dts -O dtb -i $(BOARD_DIR) -i configs/$(BOARD) -o $@ $<
+	$(Q)$(DTC) -q -I dts -O dtb -i $(BOARD_DIR) -i configs/$(CONFIG_BOARD) -o $@ $<
 
-# One tool run writes every generated file; config.c stands for the group.
-$(GEN)/config.c $(GEN)/config.h &: $(BHCFG) $(O)/board.dtb $(O)/config.dtb
+BHCFG_ARGS = --board $(O)/board.dtb --board-src $(BOARD_DIR)/board.dts \
+	--config $(O)/config.dtb --config-src $(CONFIG_SRC) --root .
+
+# One tool run writes every generated file (and the cells' device trees);
+# its depfile adds the cell images, so changing one relinks the image.
+# The payloads this repository builds are made first (configs name them).
+$(GEN)/config.c $(GEN)/config.h $(GEN)/bundle.S &: $(BHCFG) $(O)/board.dtb $(O)/config.dtb | partitions
 	@mkdir -p $(GEN)
 	@echo "  BHCFG   $(CONFIG_SRC)"
-	$(Q)$(BHCFG) --board $(O)/board.dtb --board-src $(BOARD_DIR)/board.dts \
-		--config $(O)/config.dtb --config-src $(CONFIG_SRC) --out $(GEN)
+	$(Q)$(BHCFG) $(BHCFG_ARGS) --out $(GEN) --depfile $(GEN)/config.d
+
+-include $(GEN)/config.d
+
+# The bundle: every cell image and device tree, .incbin'd (see bundle.S).
+HYP_OBJS += $(O)/obj/gen/bundle.S.o
+$(O)/bulkhead.elf: $(O)/obj/gen/bundle.S.o
+
+$(O)/obj/gen/bundle.S.o: $(GEN)/bundle.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(HYP_ASFLAGS) -MMD -MP -c $< -o $@
+
+# make show-config [BOARD=..] [CONFIG=..]: the partition map, as text and SVG.
+.PHONY: show-config
+show-config: $(BHCFG) $(O)/board.dtb $(O)/config.dtb
+	$(Q)$(BHCFG) $(BHCFG_ARGS) --show --svg $(O)/partition-map.svg
+	@echo "  map drawn in $(O)/partition-map.svg"
+
+# make host-tests: bhcfg's tests (pytest), against the real board.
+.PHONY: host-tests
+host-tests: $(BHCFG)
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/host
+
+# make fuzz [FUZZ_SECONDS=60]: libFuzzer over bhcfg's parse and checks (clang).
+FUZZ_SECONDS ?= 60
+FUZZ_O := build/fuzz
+FUZZ_SRCS := $(filter-out tools/bhcfg/main.c,$(BHCFG_SRCS)) tools/bhcfg/fuzz.c
+FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Icore/include -Itools/bhcfg \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(FUZZ_O)/bhcfg-fuzz: $(FUZZ_SRCS) $(wildcard tools/bhcfg/*.h) core/include/bulkhead/config_types.h
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRCS) -lfdt -lm
+
+.PHONY: fuzz
+fuzz:
+	@bash tools/setup.sh --quiet --fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_O)/bhcfg-fuzz $(O)/board.dtb
+	@mkdir -p $(FUZZ_O)/corpus $(FUZZ_O)/seeds
+	@for f in configs/$(BOARD)/*.dts tools/bhcfg/fuzz-seeds/*.dts; do \
+		$(DTC) -q -I dts -O dtb -o $(FUZZ_O)/seeds/$$(basename $$f .dts).dtb $$f || exit 1; \
+	done
+	BHCFG_FUZZ_BOARD=$(O)/board.dtb $(FUZZ_O)/bhcfg-fuzz -max_total_time=$(FUZZ_SECONDS) \
+		-timeout=10 -rss_limit_mb=2048 -dict=tools/bhcfg/fuzz.dict \
+		-artifact_prefix=$(FUZZ_O)/ $(FUZZ_O)/corpus $(FUZZ_O)/seeds
 
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)
 
@@ -157,7 +209,7 @@ UNIT_O := build/unit
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Wno-missing-prototypes -Wno-missing-declarations \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Iarch/fake/include -Iarch/aarch64/include -Icore/include -Itests/unit -DBH_HOST_TEST=1
-UNIT_CORE := core/printf.c core/console.c core/pgtable.c core/page_pool.c arch/aarch64/pte.c
+UNIT_CORE := core/printf.c core/console.c core/pgtable.c core/page_pool.c core/mmio.c core/vuart.c arch/aarch64/pte.c arch/aarch64/mmio_decode.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c) tests/unit/main.c $(wildcard arch/fake/*.c) $(UNIT_CORE)
 
 $(UNIT_O)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h core/include/bulkhead/*.h arch/fake/include/arch/*.h arch/aarch64/include/arch/*.h)
@@ -170,18 +222,25 @@ unit: $(UNIT_O)/unit-tests
 	$(UNIT_O)/unit-tests
 
 # Images the QEMU tests boot: each listed as CONFIG[+SELFTEST].
-TEST_IMAGES := default default+el2-fault
-test-images:
-	@for img in $(TEST_IMAGES); do \
+# Boards the QEMU scenarios run on: both GIC versions of QEMU virt.
+TEST_BOARDS ?= qemu-virt qemu-virt-gicv2
+TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolation-stop \
+	test-smp test-reset test-restart test-stop-smp test-psci test-irq
+test-images: partitions
+	@for b in $(TEST_BOARDS); do for img in $(TEST_IMAGES); do \
 		cfg=$${img%%+*}; st=; case $$img in *+*) st=$${img#*+};; esac; \
-		$(MAKE) --no-print-directory BOARD=$(BOARD) CONFIG=$$cfg SELFTEST=$$st all || exit 1; \
-	done
+		$(MAKE) --no-print-directory BOARD=$$b CONFIG=$$cfg SELFTEST=$$st all || exit 1; \
+	done; done
 
+# make test: C unit tests, then one pytest run over the host tests (bhcfg)
+# and the QEMU scenarios on every test board; each part stops at a failure.
 test: setup
+	@echo "== unit tests (core logic on the host, arch/fake)"
 	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory test-images
-	@echo "  PYTEST  tests/qemu"
-	$(Q)BULKHEAD_BOARD=$(BOARD) $(PYTHON) -m pytest -v -p no:cacheprovider tests/qemu
+	@echo "== building the test images"
+	@$(MAKE) --no-print-directory $(BHCFG) test-images
+	@echo "== host tests (bhcfg) and QEMU scenarios on: $(TEST_BOARDS)"
+	$(Q)BULKHEAD_BOARDS="$(TEST_BOARDS)" $(PYTHON) -m pytest -v -p no:cacheprovider tests/host tests/qemu
 	@echo "make test: all passed"
 
 # ---------------------------------------------------------------- checks
@@ -206,6 +265,7 @@ check: setup
 format:
 	clang-format -i $(LINT_SRCS)
 
+include partitions/partitions.mk
 .PHONY: clean
 clean:
 	rm -rf build

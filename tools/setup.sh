@@ -4,7 +4,17 @@
 # Called by `make run` / `make test` when a tool is missing; safe to run again.
 #   tools/setup.sh          install what is missing (root), or print the commands
 #   tools/setup.sh --check  only report; exit 1 if something is missing or too old
+#   tools/setup.sh --fuzz   also what `make fuzz` needs (clang's libFuzzer runtime)
 set -euo pipefail
+
+mode=
+want_fuzz=0
+for arg in "$@"; do
+	case $arg in
+	--fuzz) want_fuzz=1 ;;
+	*) mode=$arg ;;
+	esac
+done
 
 QEMU_MIN=10.0
 DTC_MIN=1.6
@@ -21,6 +31,20 @@ qemu_version() {
 }
 dtc_version() {
 	dtc --version 2>/dev/null | sed -n 's/.*Version: DTC \([0-9][0-9.]*\).*/\1/p' | head -n1
+}
+
+clang_major() {
+	clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9][0-9]*\).*/\1/p' | head -n1 | grep . || echo 14
+}
+# libFuzzer ships apart from clang on Debian: try linking a trivial fuzzer.
+fuzzer_works() {
+	command -v clang >/dev/null || return 1
+	local t; t=$(mktemp -d)
+	echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' > "$t/f.c"
+	clang -fsanitize=fuzzer "$t/f.c" -o "$t/f" >/dev/null 2>&1
+	local rc=$?
+	rm -rf "$t"
+	return $rc
 }
 
 probe() {
@@ -48,6 +72,10 @@ probe() {
 		echo "setup: dtc $dv is too old (need >= $DTC_MIN)" >&2
 		need_pkgs+=(device-tree-compiler)
 	fi
+	if [ "$want_fuzz" = 1 ] && ! fuzzer_works; then
+		command -v clang >/dev/null || need_pkgs+=(clang)
+		need_pkgs+=("libclang-rt-$(clang_major)-dev")
+	fi
 	if [ "${BULKHEAD_NEED_ARM64:-0}" = 1 ] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
 		need_arm64=1
 	fi
@@ -66,11 +94,11 @@ commands() {
 
 probe
 if [ ${#need_pkgs[@]} -eq 0 ] && [ ${#need_bpo[@]} -eq 0 ] && [ "$need_arm64" = 0 ]; then
-	[ "${1:-}" = --quiet ] || echo "setup: all tools present (QEMU $(qemu_version), dtc $(dtc_version))"
+	[ "$mode" = --quiet ] || echo "setup: all tools present (QEMU $(qemu_version), dtc $(dtc_version))"
 	exit 0
 fi
-if [ "${1:-}" = --check ]; then
-	echo "setup: missing: ${need_pkgs[*]} ${need_bpo[*]}" >&2
+if [ "$mode" = --check ]; then
+	echo "setup: missing: ${need_pkgs[*]} ${need_bpo[*]}$([ "$need_arm64" = 1 ] && echo ' (dpkg foreign architecture arm64)')" >&2
 	exit 1
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -96,8 +124,8 @@ apt-get update -q
 [ ${#need_bpo[@]} -gt 0 ] && apt-get install -y -q --no-install-recommends -t bookworm-backports "${need_bpo[@]}"
 
 probe
-if [ ${#need_pkgs[@]} -gt 0 ] || [ ${#need_bpo[@]} -gt 0 ]; then
-	echo "setup: still missing or too old after install: ${need_pkgs[*]} ${need_bpo[*]}" >&2
+if [ ${#need_pkgs[@]} -gt 0 ] || [ ${#need_bpo[@]} -gt 0 ] || [ "$need_arm64" = 1 ]; then
+	echo "setup: still missing or too old after install: ${need_pkgs[*]} ${need_bpo[*]}$([ "$need_arm64" = 1 ] && echo ' (arm64 architecture)')" >&2
 	exit 1
 fi
 echo "setup: done (QEMU $(qemu_version), dtc $(dtc_version))"

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "qemu"))
 from qemuharness import bulkhead_args, image_path, run_qemu  # noqa: E402
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-image = sys.argv[2] if len(sys.argv) > 2 else image_path("default")
+image = sys.argv[2] if len(sys.argv) > 2 else image_path("bare")
 ready, total = [], []
 for _ in range(runs):
     r = run_qemu(bulkhead_args(image), timeout=30, watch=[r"Bulkhead ready"])

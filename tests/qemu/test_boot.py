@@ -10,7 +10,7 @@ READY = r"^Bulkhead ready: cpus=(\d+)/(\d+) ram=(\d+)MiB"
 
 
 def test_boots_all_cpus_and_powers_off(board):
-    r = run_qemu(bulkhead_args(image_path("default", board), board), timeout=20)
+    r = run_qemu(bulkhead_args(image_path("bare", board), board), timeout=20)
     assert not r.timed_out, r.output
     m = r.expect(READY)
     assert m.group(1) == m.group(2) == "4", r.output
@@ -24,7 +24,7 @@ def test_boots_all_cpus_and_powers_off(board):
 
 def test_missing_cpus_are_reported_not_fatal(board):
     # The board lists 4 CPUs; QEMU has only 2: CPU_ON fails for the others.
-    r = run_qemu(bulkhead_args(image_path("default", board), board, smp=2), timeout=20)
+    r = run_qemu(bulkhead_args(image_path("bare", board), board, smp=2), timeout=20)
     assert r.rc == 0, r.output
     r.expect(r"CPU 2 \(MPIDR 0x2\) failed to start")
     m = r.expect(READY)
@@ -43,7 +43,7 @@ def _symbol_range(elf, name):
 
 
 def test_el2_fault_dumps_registers_and_stops_only_that_cpu():
-    image = image_path("default", "qemu-virt", selftest="el2-fault")
+    image = image_path("bare", "qemu-virt", selftest="el2-fault")
     r = run_qemu(bulkhead_args(image), timeout=20)
     assert r.rc == 0, r.output
     r.expect(r"^FATAL: hypervisor exception on CPU 1: synchronous, EL2$")
@@ -64,7 +64,7 @@ def test_el2_fault_dumps_registers_and_stops_only_that_cpu():
 
 def test_entry_at_el1_is_refused_with_a_clear_message():
     # Without virtualization=on QEMU enters the image at EL1.
-    args = bulkhead_args(image_path("default", "qemu-virt"))
+    args = bulkhead_args(image_path("bare", "qemu-virt"))
     i = args.index("-machine") + 1
     args[i] = args[i].replace("virtualization=on", "virtualization=off")
     r = run_qemu(args, timeout=10, stop_on=r"Stopping\.")

@@ -5,12 +5,122 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <bulkhead/config_types.h>
+
+#define SZ_4K 0x1000ULL
+#define SZ_2M 0x200000ULL
+
+/* Limits of the tool's own tables (the hypervisor's are sized by the output). */
+#define CFG_MAX_CELLS	BH_MAX_CPUS /* every cell needs a CPU of its own */
+#define CFG_MAX_MEM	16	    /* memory regions per cell */
+#define CFG_MAX_DEVS	32	    /* passthrough devices per cell */
+#define CFG_MAX_WIN	8	    /* register windows per device */
+#define CFG_MAX_IRQS	64	    /* passthrough SPIs per cell */
+#define CFG_MAX_STREAMS 32	    /* SMMU stream IDs per cell */
+#define CFG_MAX_MMIO	(CFG_MAX_DEVS * CFG_MAX_WIN)
+#define CFG_NAME_MAX	31
+#define CFG_PATH_MAX	1024
+
+/* GIC SPI INTIDs a cell may use. */
+#define SPI_FIRST 32U
+#define SPI_LAST  1019U
+
+/* Emulated device windows. */
+#define VGICD_V3_SIZE 0x10000ULL
+#define VGICD_V2_SIZE 0x1000ULL
+#define VGICR_FRAME   0x20000ULL /* RD_base + SGI_base of one vCPU */
+#define VGICC_SIZE    0x2000ULL
+#define VUART_SIZE    0x1000ULL
 
 struct dtb {
 	const char *src; /* source file named in messages */
 	void *fdt;
+	size_t size;
+};
+
+struct cfg_mem {
+	int node;
+	bool ok; /* parsed without error; later checks skip bad ones */
+	uint64_t pa, ipa, size;
+	uint32_t flags; /* BH_MEM_* */
+};
+
+/* One register window of a passthrough device, exactly as the board says. */
+struct cfg_win {
+	uint64_t pa, size, ipa;
+};
+
+struct cfg_dev {
+	int node;	  /* config node naming it (device-* subnode, cell or console) */
+	const char *spec; /* alias or path as written */
+	int bnode;	  /* board node, < 0 if unresolved */
+	bool ok, shared, has_ipa;
+	uint64_t ipa; /* override for the first window */
+	uint32_t nwin;
+	struct cfg_win win[CFG_MAX_WIN];
+	uint32_t nirq;
+	uint16_t irq[CFG_MAX_IRQS]; /* SPI INTIDs */
+};
+
+struct cfg_image {
+	int node; /* < 0: not configured */
+	bool ok;
+	const char *file;	 /* as written, relative to --root */
+	char path[CFG_PATH_MAX]; /* as opened, make and the assembler use it */
+	uint64_t load, size;	 /* size: of the file, what is copied */
+	uint64_t span;		 /* memory it takes once running (arm64 Image: + BSS) */
+	bool arm64;		 /* has an arm64 Image header */
+	uint64_t text_offset;	 /* arm64 Image: load - text_offset is 2 MiB aligned */
+};
+
+struct cfg_cell {
+	int node;
+	const char *name;
+	char sym[CFG_NAME_MAX + 1]; /* name usable in C/asm symbols */
+	unsigned int errors;	    /* reported against this cell */
+
+	uint32_t ncpus;
+	uint8_t cpus[BH_MAX_CPUS];
+	bool cpus_ok;
+
+	uint32_t nmem;
+	struct cfg_mem mem[CFG_MAX_MEM];
+
+	uint32_t ndev;
+	struct cfg_dev dev[CFG_MAX_DEVS];
+
+	struct cfg_image kernel, initrd;
+	uint64_t entry;
+	bool has_entry;
+	const char *bootargs;
+	bool has_dtb_load;
+	uint64_t dtb_load;
+	uint32_t fault_policy;
+
+	uint32_t console; /* enum bh_console_kind */
+	int console_node;
+	const char *console_spec; /* passthrough: the UART as written */
+	int console_dev;	  /* passthrough: index in dev[] */
+	bool console_ok;
+	uint64_t console_ipa;
+	uint32_t console_irq;
+
+	uint32_t nstreams;
+	uint32_t streams[CFG_MAX_STREAMS];
+
+	/* Filled in by validation. */
+	uint64_t gicd_ipa, gicr_ipa, gicc_ipa;
+	uint32_t nirqs;
+	uint16_t irqs[CFG_MAX_IRQS];
+	uint32_t nmmio;
+	struct bh_cell_mmio mmio[CFG_MAX_MMIO];
+
+	/* The generated device tree. */
+	void *dtb;
+	uint32_t dtb_size;
+	uint64_t dtb_ipa;
 };
 
 struct model {
@@ -18,25 +128,97 @@ struct model {
 	struct dtb config_dtb;
 	struct bh_board board;
 	char board_name[64];
-	int board_console_node; /* offset in board_dtb */
+	bool board_ok;
+	int board_console_node; /* offsets in board_dtb */
+	int board_gic_node;
+	int board_timer_node;
+	int board_smmu_node;
+	int board_cpu_node[BH_MAX_CPUS];
+
+	const char *root;	 /* image paths are relative to it */
+	const char *system_name; /* for messages and the map */
+	uint32_t ncells;
+	struct cfg_cell cell[CFG_MAX_CELLS];
 };
 
 /* Messages: "<file>: <node>: <reason>". Errors are counted; nothing is
- * written if any was reported. */
+ * written if any was reported. cfg_msgs == NULL keeps them quiet (fuzzing). */
+extern FILE *cfg_msgs;
+extern unsigned int cfg_errors;
 void cfg_error(const struct dtb *d, int node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-extern unsigned int cfg_errors;
+/* The same, also counted against @c (which may be NULL). */
+void cell_error(struct cfg_cell *c, const struct dtb *d, int node, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 int dtb_load(struct dtb *d, const char *path, const char *src);
+/* Copies @len bytes and checks them; 0 if they are a sound device tree. */
+int dtb_from_buffer(struct dtb *d, const void *buf, size_t len, const char *src);
+void dtb_free(struct dtb *d);
 const char *node_path(const struct dtb *d, int node);
 /* reg entry @idx of @node (parent's #address-cells/#size-cells); 0 on success. */
 int dt_reg(const struct dtb *d, int node, int idx, uint64_t *base, uint64_t *size);
 int dt_reg_count(const struct dtb *d, int node);
+/* reg entry @idx translated through the parents' 'ranges' to a CPU address. */
+int dt_reg_translated(const struct dtb *d, int node, int idx, uint64_t *base, uint64_t *size);
 /* Read a (possibly multi-cell) number from property cells. */
 uint64_t dt_cells(const uint32_t *cells, int n);
 bool dt_compatible(const struct dtb *d, int node, const char *compat);
 /* u32 property; false (and no message) if missing or not one cell. */
 bool dt_u32(const struct dtb *d, int node, const char *prop, uint32_t *out);
+/* True if @node is @anc or below it. */
+bool dt_is_within(const struct dtb *d, int node, int anc);
+
+/* Ranges: [base, base + size) with size > 0; none of them may wrap. */
+static inline bool ranges_overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return a < b + bs && b < a + as;
+}
+static inline bool range_within(uint64_t base, uint64_t size, uint64_t rbase, uint64_t rsize)
+{
+	return base >= rbase && size <= rsize && base - rbase <= rsize - size;
+}
+/* Ranges ending at 2^64 count as wrapping so that base + size never does. */
+static inline bool range_wraps(uint64_t base, uint64_t size)
+{
+	return size > UINT64_MAX - base;
+}
+static inline uint64_t last(uint64_t base, uint64_t size)
+{
+	return base + size - 1;
+}
 
 int board_parse(struct model *m);
-int emit_all(const struct model *m, const char *outdir);
+
+/* Parse and check the configuration against the parsed board and build the
+ * cell device trees in memory. Writes nothing. 0 if the system is sound. */
+int system_build(struct model *m);
+void model_free(struct model *m);
+
+/* Steps of system_build. */
+void config_parse(struct model *m);
+void validate(struct model *m);
+void validate_dtb(struct model *m, struct cfg_cell *c);
+void validate_bundle(struct model *m);
+int dtbgen_cell(struct model *m, struct cfg_cell *c);
+/* Passthrough device support shared by validation and DTB generation. */
+enum ref_kind {
+	REF_NONE,   /* not available to the cell */
+	REF_GIC,    /* becomes the virtual GIC */
+	REF_CLOCK,  /* a fixed clock, copied into the cell's tree */
+	REF_DEVICE, /* a node of a device given to the cell */
+	REF_DROP,   /* property is dropped (the SMMU is the hypervisor's) */
+};
+/* @pos: index of the phandle cell in the property, @spec: its specifier. */
+typedef void (*ref_fn)(void *arg, int node, const char *prop, int pos, int target,
+		       enum ref_kind kind, const uint32_t *spec, int nspec);
+/* Calls @fn for every phandle reference in board node @node's properties;
+ * returns -1 (with a message against @dev, if given) if one is malformed. */
+int dev_refs(struct model *m, struct cfg_cell *c, struct cfg_dev *dev, int node, ref_fn fn,
+	     void *arg);
+
+/* Bytes the bundle takes in the image (each blob page aligned). */
+uint64_t bundle_bytes(const struct model *m);
+int emit_all(const struct model *m, const char *outdir, const char *depfile);
+void show_text(const struct model *m, FILE *f);
+int show_svg(const struct model *m, FILE *f);

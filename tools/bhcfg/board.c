@@ -9,7 +9,6 @@
 
 #include "bhcfg.h"
 
-#define SZ_2M	0x200000ULL
 #define GIC_SPI 0
 #define GIC_PPI 1
 
@@ -50,6 +49,7 @@ static void parse_cpus(struct model *m)
 			if (m->board.cpu_mpidr[i] == mpidr)
 				cfg_error(d, node, "MPIDR %#llx listed twice",
 					  (unsigned long long)mpidr);
+		m->board_cpu_node[m->board.ncpus] = node;
 		m->board.cpu_mpidr[m->board.ncpus++] = mpidr;
 	}
 	if (!m->board.ncpus)
@@ -130,6 +130,7 @@ static void parse_gic(struct model *m)
 	uint32_t maint;
 
 	if (node >= 0) {
+		m->board_gic_node = node;
 		g->version = 3;
 		if (dt_reg(d, node, 0, &g->dist.base, &g->dist.size) ||
 		    dt_reg(d, node, 1, &g->redist.base, &g->redist.size))
@@ -144,6 +145,7 @@ static void parse_gic(struct model *m)
 			cfg_error(d, 0, "no supported interrupt controller (GICv2 or GICv3)");
 			return;
 		}
+		m->board_gic_node = node;
 		g->version = 2;
 		if (dt_reg(d, node, 0, &g->dist.base, &g->dist.size) ||
 		    dt_reg(d, node, 1, &g->cpu.base, &g->cpu.size) ||
@@ -164,6 +166,7 @@ static void parse_timer(struct model *m)
 	const struct dtb *d = &m->board_dtb;
 	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,armv8-timer");
 
+	m->board_timer_node = node;
 	/* Binding order: secure phys, non-secure phys, virtual, hypervisor phys. */
 	if (node < 0 || irq_intid(d, node, 2, &m->board.timer_ppi_virt) ||
 	    irq_intid(d, node, 3, &m->board.timer_ppi_hyp))
@@ -175,6 +178,7 @@ static void parse_smmu(struct model *m)
 	const struct dtb *d = &m->board_dtb;
 	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,smmu-v3");
 
+	m->board_smmu_node = node;
 	if (node >= 0 && dt_reg(d, node, 0, &m->board.smmu.base, &m->board.smmu.size))
 		cfg_error(d, node, "SMMUv3 node without 'reg'");
 }
@@ -249,6 +253,9 @@ int board_parse(struct model *m)
 	unsigned int before = cfg_errors;
 
 	m->board_console_node = -1;
+	m->board_gic_node = -1;
+	m->board_timer_node = -1;
+	m->board_smmu_node = -1;
 	parse_cpus(m);
 	parse_memory(m);
 	parse_psci(m);
@@ -257,5 +264,6 @@ int board_parse(struct model *m)
 	parse_smmu(m);
 	parse_bulkhead(m);
 	check_hyp_mem(m);
-	return cfg_errors == before ? 0 : -1;
+	m->board_ok = cfg_errors == before;
+	return m->board_ok ? 0 : -1;
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Writes the generated sources: config.h (constants for C, assembly and the
- * linker script) and config.c (the tables the hypervisor uses as they are).
+ * linker script), config.c (the tables the hypervisor uses as they are),
+ * bundle.S (every image and cell device tree, linked into the image), the
+ * cell device trees themselves and a make depfile naming the images.
  * Files are written to a temporary name and renamed, so a failed run never
  * leaves a half-written file behind.
  */
@@ -21,6 +23,7 @@ struct out {
 
 static int out_open(struct out *o, const char *dir, const char *name)
 {
+	o->f = NULL;
 	snprintf(o->path, sizeof(o->path), "%s/%s", dir, name);
 	snprintf(o->tmp, sizeof(o->tmp), "%s/.%s.tmp", dir, name);
 	o->f = fopen(o->tmp, "w");
@@ -59,7 +62,135 @@ static int emit_header(const struct model *m, const char *dir)
 	fprintf(o.f, "#define BH_NR_CPUS %u\n", m->board.ncpus);
 	fprintf(o.f, "#define BH_HYP_BASE 0x%llx\n", X(m->board.hyp_mem.base));
 	fprintf(o.f, "#define BH_HYP_SIZE 0x%llx\n", X(m->board.hyp_mem.size));
+	fprintf(o.f, "#define BH_NR_CELLS %u\n", m->ncells);
+	fprintf(o.f, "#define BH_BUNDLE_SIZE 0x%llx\n", X(bundle_bytes(m)));
 	return out_close(&o);
+}
+
+static const char *const fault_names[] = {"BH_FAULT_INJECT", "BH_FAULT_STOP", "BH_FAULT_RESTART"};
+static const char *const console_names[] = {"BH_CONSOLE_NONE", "BH_CONSOLE_VUART",
+					    "BH_CONSOLE_PASSTHROUGH"};
+
+static void mem_flags(FILE *f, uint32_t flags)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} names[] = {{BH_MEM_R, "BH_MEM_R"},
+		     {BH_MEM_W, "BH_MEM_W"},
+		     {BH_MEM_X, "BH_MEM_X"},
+		     {BH_MEM_SHARED, "BH_MEM_SHARED"}};
+	bool first = true;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].bit) {
+			fprintf(f, "%s%s", first ? "" : " | ", names[i].name);
+			first = false;
+		}
+	if (first)
+		fputc('0', f);
+}
+
+static void emit_cell_arrays(const struct cfg_cell *c, FILE *f)
+{
+	const char *s = c->sym;
+
+	fprintf(f, "\n/* Cell %s */\n", c->name);
+	fprintf(f, "extern const uint8_t bh_bundle_%s_kernel[];\n", s);
+	if (c->initrd.node >= 0)
+		fprintf(f, "extern const uint8_t bh_bundle_%s_initrd[];\n", s);
+	fprintf(f, "extern const uint8_t bh_bundle_%s_dtb[];\n\n", s);
+
+	fprintf(f, "static const struct bh_cell_mem cell_%s_mem[] = {\n", s);
+	for (uint32_t i = 0; i < c->nmem; i++) {
+		const struct cfg_mem *r = &c->mem[i];
+
+		fprintf(f, "\t{.pa = 0x%llx, .ipa = 0x%llx, .size = 0x%llx, .flags = ", X(r->pa),
+			X(r->ipa), X(r->size));
+		mem_flags(f, r->flags);
+		fprintf(f, "},\n");
+	}
+	fprintf(f, "};\n");
+	if (c->nmmio) {
+		fprintf(f, "static const struct bh_cell_mmio cell_%s_mmio[] = {\n", s);
+		for (uint32_t i = 0; i < c->nmmio; i++)
+			fprintf(f, "\t{.pa = 0x%llx, .ipa = 0x%llx, .size = 0x%llx},\n",
+				X(c->mmio[i].pa), X(c->mmio[i].ipa), X(c->mmio[i].size));
+		fprintf(f, "};\n");
+	}
+	if (c->nirqs) {
+		fprintf(f, "static const uint16_t cell_%s_irqs[] = {", s);
+		for (uint32_t i = 0; i < c->nirqs; i++)
+			fprintf(f, "%s%u", i ? ", " : "", c->irqs[i]);
+		fprintf(f, "};\n");
+	}
+	fprintf(f, "static const struct bh_cell_image cell_%s_images[] = {\n", s);
+	fprintf(f, "\t{.data = bh_bundle_%s_kernel, .size = 0x%llx, .ipa = 0x%llx},\n", s,
+		X(c->kernel.size), X(c->kernel.load));
+	if (c->initrd.node >= 0)
+		fprintf(f, "\t{.data = bh_bundle_%s_initrd, .size = 0x%llx, .ipa = 0x%llx},\n", s,
+			X(c->initrd.size), X(c->initrd.load));
+	fprintf(f, "};\n");
+	if (c->nstreams) {
+		fprintf(f, "static const uint32_t cell_%s_streams[] = {", s);
+		for (uint32_t i = 0; i < c->nstreams; i++)
+			fprintf(f, "%s0x%x", i ? ", " : "", c->streams[i]);
+		fprintf(f, "};\n");
+	}
+}
+
+static void emit_cell(const struct cfg_cell *c, uint32_t idx, FILE *f)
+{
+	const char *s = c->sym;
+
+	fprintf(f, "\t{\n");
+	fprintf(f, "\t\t.name = \"%s\",\n", c->name);
+	fprintf(f, "\t\t.vmid = %u,\n", idx + 1);
+	fprintf(f, "\t\t.ncpus = %u,\n", c->ncpus);
+	fprintf(f, "\t\t.cpus = {");
+	for (uint32_t i = 0; i < c->ncpus; i++)
+		fprintf(f, "%s%u", i ? ", " : "", c->cpus[i]);
+	fprintf(f, "},\n");
+	fprintf(f, "\t\t.nmem = %u,\n\t\t.mem = cell_%s_mem,\n", c->nmem, s);
+	if (c->nmmio)
+		fprintf(f, "\t\t.nmmio = %u,\n\t\t.mmio = cell_%s_mmio,\n", c->nmmio, s);
+	if (c->nirqs)
+		fprintf(f, "\t\t.nirqs = %u,\n\t\t.irqs = cell_%s_irqs,\n", c->nirqs, s);
+	fprintf(f, "\t\t.nimages = %u,\n\t\t.images = cell_%s_images,\n",
+		c->initrd.node >= 0 ? 2U : 1U, s);
+	fprintf(f, "\t\t.entry_ipa = 0x%llx,\n", X(c->has_entry ? c->entry : c->kernel.load));
+	fprintf(f, "\t\t.dtb = bh_bundle_%s_dtb,\n", s);
+	fprintf(f, "\t\t.dtb_size = 0x%x,\n", c->dtb_size);
+	fprintf(f, "\t\t.dtb_ipa = 0x%llx,\n", X(c->dtb_ipa));
+	fprintf(f, "\t\t.console = %s,\n", console_names[c->console]);
+	if (c->console == BH_CONSOLE_VUART) {
+		fprintf(f, "\t\t.console_irq = %u,\n", c->console_irq);
+		fprintf(f, "\t\t.console_ipa = 0x%llx,\n", X(c->console_ipa));
+	}
+	fprintf(f, "\t\t.gicd_ipa = 0x%llx,\n", X(c->gicd_ipa));
+	fprintf(f, "\t\t.gicr_ipa = 0x%llx,\n", X(c->gicr_ipa));
+	fprintf(f, "\t\t.gicc_ipa = 0x%llx,\n", X(c->gicc_ipa));
+	fprintf(f, "\t\t.fault_policy = %s,\n", fault_names[c->fault_policy]);
+	if (c->nstreams)
+		fprintf(f, "\t\t.nstreams = %u,\n\t\t.stream_ids = cell_%s_streams,\n", c->nstreams,
+			s);
+	fprintf(f, "\t},\n");
+}
+
+static void emit_cells(const struct model *m, FILE *f)
+{
+	for (uint32_t i = 0; i < m->ncells; i++)
+		emit_cell_arrays(&m->cell[i], f);
+	if (m->ncells) {
+		fprintf(f, "\nstatic const struct bh_cell cells[] = {\n");
+		for (uint32_t i = 0; i < m->ncells; i++)
+			emit_cell(&m->cell[i], i, f);
+		fprintf(f, "};\n");
+	}
+	fprintf(f, "\nconst struct bh_system bh_system = {\n");
+	fprintf(f, "\t.ncells = %u,\n", m->ncells);
+	fprintf(f, "\t.cells = %s,\n", m->ncells ? "cells" : "0");
+	fprintf(f, "};\n");
 }
 
 static int emit_tables(const struct model *m, const char *dir)
@@ -102,12 +233,190 @@ static int emit_tables(const struct model *m, const char *dir)
 	fprintf(f, "\t.timer_ppi_hyp = %u,\n", b->timer_ppi_hyp);
 	fprintf(f, "\t.timer_ppi_virt = %u,\n", b->timer_ppi_virt);
 	fprintf(f, "};\n");
+	emit_cells(m, f);
 	return out_close(&o);
 }
 
-int emit_all(const struct model *m, const char *outdir)
+/* The image bundled earlier from the same file, if any: cells booting the
+ * same payload share one copy (images are only ever read). */
+static bool same_image_before(const struct model *m, uint32_t ci, const struct cfg_image *img,
+			      const struct cfg_cell **owner, const char **what)
 {
-	if (emit_header(m, outdir) || emit_tables(m, outdir))
+	for (uint32_t i = 0; i <= ci; i++) {
+		const struct cfg_cell *c = &m->cell[i];
+		const struct cfg_image *imgs[] = {&c->kernel, &c->initrd};
+		const char *names[] = {"kernel", "initrd"};
+
+		for (size_t k = 0; k < 2; k++) {
+			if (imgs[k] == img)
+				return false;
+			if (imgs[k]->ok && !strcmp(imgs[k]->path, img->path)) {
+				*owner = c;
+				*what = names[k];
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+#define PAGE_UP(x) (((x) + 0xfffULL) & ~0xfffULL)
+
+uint64_t bundle_bytes(const struct model *m)
+{
+	uint64_t total = 0;
+
+	for (uint32_t i = 0; i < m->ncells; i++) {
+		const struct cfg_cell *c = &m->cell[i];
+		const struct cfg_image *imgs[] = {&c->kernel, &c->initrd};
+		const struct cfg_cell *owner;
+		const char *what;
+
+		for (size_t k = 0; k < 2; k++)
+			if (imgs[k]->ok && !same_image_before(m, i, imgs[k], &owner, &what))
+				total += PAGE_UP(imgs[k]->size);
+		total += PAGE_UP(c->dtb_size);
+	}
+	return total;
+}
+
+static void emit_bundle_entry(FILE *f, const struct cfg_cell *c, const char *what, const char *path)
+{
+	fprintf(f, "\n\t.balign 4096\n");
+	fprintf(f, "\t.global bh_bundle_%s_%s\n", c->sym, what);
+	fprintf(f, "\t.type bh_bundle_%s_%s, %%object\n", c->sym, what);
+	fprintf(f, "bh_bundle_%s_%s:\n", c->sym, what);
+	/* File names were checked to hold no quote or backslash. */
+	fprintf(f, "\t.incbin \"%s\"\n", path);
+	fprintf(f, "\t.size bh_bundle_%s_%s, . - bh_bundle_%s_%s\n", c->sym, what, c->sym, what);
+}
+
+static void emit_bundle_image(FILE *f, const struct model *m, uint32_t ci, const char *what,
+			      const struct cfg_image *img)
+{
+	const struct cfg_cell *c = &m->cell[ci], *owner;
+	const char *owhat;
+
+	if (!same_image_before(m, ci, img, &owner, &owhat)) {
+		emit_bundle_entry(f, c, what, img->path);
+		return;
+	}
+	fprintf(f, "\n\t.global bh_bundle_%s_%s\n", c->sym, what);
+	fprintf(f, "\t.set bh_bundle_%s_%s, bh_bundle_%s_%s /* %s */\n", c->sym, what, owner->sym,
+		owhat, img->path);
+}
+
+static int emit_bundle(const struct model *m, const char *dir)
+{
+	struct out o;
+	char path[4096];
+
+	if (out_open(&o, dir, "bundle.S"))
+		return -1;
+	fprintf(o.f, "/* Generated by bhcfg from %s and %s; do not edit. */\n", m->board_dtb.src,
+		m->config_dtb.src);
+	fprintf(o.f, "/* The cells' images and device trees, page aligned, in bulkhead.bin. */\n");
+	fprintf(o.f, "\t.section .rodata.bundle, \"a\"\n");
+	for (uint32_t i = 0; i < m->ncells; i++) {
+		const struct cfg_cell *c = &m->cell[i];
+
+		emit_bundle_image(o.f, m, i, "kernel", &c->kernel);
+		if (c->initrd.node >= 0)
+			emit_bundle_image(o.f, m, i, "initrd", &c->initrd);
+		snprintf(path, sizeof(path), "%s/cell-%s.dtb", dir, c->name);
+		emit_bundle_entry(o.f, c, "dtb", path);
+	}
+	return out_close(&o);
+}
+
+static int emit_dtbs(const struct model *m, const char *dir)
+{
+	for (uint32_t i = 0; i < m->ncells; i++) {
+		const struct cfg_cell *c = &m->cell[i];
+		char name[64];
+		struct out o;
+
+		snprintf(name, sizeof(name), "cell-%s.dtb", c->name);
+		if (out_open(&o, dir, name))
+			return -1;
+		if (fwrite(c->dtb, 1, c->dtb_size, o.f) != c->dtb_size) {
+			fprintf(stderr, "bhcfg: cannot write %s: %s\n", o.tmp, strerror(errno));
+			fclose(o.f);
+			remove(o.tmp);
+			return -1;
+		}
+		if (out_close(&o))
+			return -1;
+	}
+	return 0;
+}
+
+/* make's quoting: a space, '#' or ':' is escaped with '\\', '$' doubled. */
+static void make_quote(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '$')
+			fputc('$', f);
+		else if (*s == ' ' || *s == '#' || *s == ':')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+}
+
+static int emit_depfile(const struct model *m, const char *dir, const char *depfile)
+{
+	static const char *const targets[] = {"config.c", "config.h", "bundle.S"};
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s.tmp", depfile);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "bhcfg: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "# Generated by bhcfg: the images bundled for %s.\n", m->config_dtb.src);
+	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		fputs(i ? " " : "", f);
+		make_quote(f, dir);
+		fprintf(f, "/%s", targets[i]);
+	}
+	fputc(':', f);
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < m->ncells; i++) {
+			const struct cfg_image *imgs[] = {&m->cell[i].kernel, &m->cell[i].initrd};
+			const struct cfg_cell *owner;
+			const char *what;
+
+			for (size_t k = 0; k < 2; k++) {
+				if (imgs[k]->node < 0 ||
+				    same_image_before(m, i, imgs[k], &owner, &what))
+					continue;
+				fputs(pass ? "" : " ", f);
+				make_quote(f, imgs[k]->path);
+				fputs(pass ? ":\n" : "", f);
+			}
+		}
+		/* Pass 1: an image that disappears must re-run bhcfg (to
+		 * report it), not stop make with "no rule to make target". */
+		if (!pass)
+			fputc('\n', f);
+	}
+	if (fclose(f) != 0 || rename(path, depfile) != 0) {
+		fprintf(stderr, "bhcfg: cannot write %s: %s\n", depfile, strerror(errno));
+		remove(path);
+		return -1;
+	}
+	return 0;
+}
+
+int emit_all(const struct model *m, const char *outdir, const char *depfile)
+{
+	/* The tree files first: bundle.S includes them. */
+	if (emit_dtbs(m, outdir) || emit_bundle(m, outdir) || emit_header(m, outdir) ||
+	    emit_tables(m, outdir))
+		return -1;
+	if (depfile && emit_depfile(m, outdir, depfile))
 		return -1;
 	return 0;
 }
