@@ -209,8 +209,8 @@ UNIT_O := build/unit
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Wno-missing-prototypes -Wno-missing-declarations \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Iarch/fake/include -Iarch/aarch64/include -Icore/include -Itests/unit -DBH_HOST_TEST=1
-UNIT_CORE := core/printf.c core/console.c core/pgtable.c core/page_pool.c core/mmio.c core/vuart.c arch/aarch64/pte.c arch/aarch64/mmio_decode.c
-UNIT_SRCS := $(wildcard tests/unit/test_*.c) tests/unit/main.c $(wildcard arch/fake/*.c) $(UNIT_CORE)
+UNIT_CORE := core/printf.c core/console.c core/pgtable.c core/page_pool.c core/mmio.c core/vuart.c core/vgic.c arch/aarch64/pte.c arch/aarch64/mmio_decode.c
+UNIT_SRCS := $(wildcard tests/unit/test_*.c) tests/unit/main.c tests/unit/fake_board.c $(wildcard arch/fake/*.c) $(UNIT_CORE)
 
 $(UNIT_O)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h core/include/bulkhead/*.h arch/fake/include/arch/*.h arch/aarch64/include/arch/*.h)
 	@mkdir -p $(@D)
@@ -225,7 +225,7 @@ unit: $(UNIT_O)/unit-tests
 # Boards the QEMU scenarios run on: both GIC versions of QEMU virt.
 TEST_BOARDS ?= qemu-virt qemu-virt-gicv2
 TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolation-stop \
-	test-smp test-reset test-restart test-stop-smp test-psci test-irq
+	test-smp test-reset test-restart test-stop-smp test-psci test-irq test-console
 test-images: partitions
 	@for b in $(TEST_BOARDS); do for img in $(TEST_IMAGES); do \
 		cfg=$${img%%+*}; st=; case $$img in *+*) st=$${img#*+};; esac; \
@@ -244,10 +244,8 @@ test: setup
 	@echo "make test: all passed"
 
 # ---------------------------------------------------------------- checks
-# cppcheck does not read system headers: spell out libfdt's iteration macros.
-CPPCHECK_DEFS := \
-	'-Dfdt_for_each_subnode(n,f,p)=for(n=fdt_first_subnode(f,p);n>=0;n=fdt_next_subnode(f,n))' \
-	'-Dfdt_for_each_property_offset(o,f,n)=for(o=fdt_first_property_offset(f,n);o>=0;o=fdt_next_property_offset(f,o))'
+# cppcheck does not read system headers: libfdt's iteration macros, as a library.
+CPPCHECK_DEFS := --library=tools/cppcheck-libfdt.cfg
 LINT_SRCS = $(shell git ls-files 'arch/*.[ch]' 'core/*.[ch]' 'tools/*.[ch]' 'tests/unit/*.[ch]' 2>/dev/null)
 
 .PHONY: check format
@@ -266,6 +264,8 @@ format:
 	clang-format -i $(LINT_SRCS)
 
 include partitions/partitions.mk
+include partitions/rtos/rtos.mk
+include partitions/linux/linux.mk
 .PHONY: clean
 clean:
 	rm -rf build

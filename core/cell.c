@@ -7,6 +7,7 @@
 #include <stdarg.h>
 
 #include <bulkhead/cell.h>
+#include <bulkhead/console.h>
 #include <bulkhead/core.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/printf.h>
@@ -16,21 +17,37 @@
 #include <config.h>
 
 #define FAULT_LOG_PER_SECOND 5
-#define STOP_WARN_MS 1000
+#define STOP_WARN_MS	     1000
 
 static struct cell cells[BH_NR_CPUS]; /* a cell owns at least one CPU */
 static struct vcpu vcpus[BH_NR_CPUS]; /* indexed by physical CPU */
 static struct vcpu *pcpu_vcpu[BH_NR_CPUS];
 static unsigned int ncells;
+static unsigned int console_cpu;
 static struct page_pool heap;
 static volatile uint32_t cells_ready;
 
-struct vcpu *current_vcpu(void) { return pcpu_vcpu[arch_cpu_id()]; }
-struct cell *cell_by_index(unsigned int i) { return i < ncells ? &cells[i] : NULL; }
-unsigned int cell_count(void) { return ncells; }
+struct vcpu *current_vcpu(void)
+{
+	return pcpu_vcpu[arch_cpu_id()];
+}
+struct cell *cell_by_index(unsigned int i)
+{
+	return i < ncells ? &cells[i] : NULL;
+}
+unsigned int cell_count(void)
+{
+	return ncells;
+}
 
-static void lock(struct cell *c) { arch_spin_lock(&c->lock); }
-static void unlock(struct cell *c) { arch_spin_unlock(&c->lock); }
+static void lock(struct cell *c)
+{
+	arch_spin_lock(&c->lock);
+}
+static void unlock(struct cell *c)
+{
+	arch_spin_unlock(&c->lock);
+}
 
 void *cell_ipa_to_hva(struct cell *c, ipa_t ipa, size_t len)
 {
@@ -81,7 +98,8 @@ static int build_stage2(struct cell *c)
 			       vgic_redist_mmio, NULL);
 	if (!ret && bh_board.gic.version == 2)
 		ret = pt_map(&c->s2, cfg->gicc_ipa, bh_board.gic.vcpu.base,
-			     ALIGN_UP(MIN(bh_board.gic.vcpu.size, (uint64_t)VGIC_V2_CPU_SIZE), PAGE_SIZE),
+			     ALIGN_UP(MIN(bh_board.gic.vcpu.size, (uint64_t)VGIC_V2_CPU_SIZE),
+				      PAGE_SIZE),
 			     PT_PROT_R | PT_PROT_W | PT_PROT_DEVICE, 0);
 	return ret;
 }
@@ -123,6 +141,7 @@ static void cell_start(struct cell *c)
 		return;
 	}
 	lock(c);
+	vuart_reset(c);
 	c->boots++;
 	for (unsigned int i = 0; i < c->cfg->ncpus; i++)
 		c->vcpus[i]->state = VCPU_OFF;
@@ -178,9 +197,19 @@ int cells_init(void)
 			  c->cfg->vmid, c->cfg->ncpus, pt_table_count(&c->s2));
 		cell_start(c);
 	}
+	/* Console interrupts go to a CPU no cell owns, if there is one. */
+	for (unsigned int cpu = BH_NR_CPUS; cpu-- > 0;)
+		if (!pcpu_vcpu[cpu] && bh_cpu_online(cpu))
+			console_cpu = cpu;
+	console_start(console_cpu);
 	__atomic_store_n(&cells_ready, 1, __ATOMIC_RELEASE);
 	arch_send_event();
 	return 0;
+}
+
+bool cell_console_cpu(unsigned int cpu)
+{
+	return cpu == console_cpu;
 }
 
 static void system_check_done(void)
@@ -303,8 +332,9 @@ __noreturn void cell_stop(struct vcpu *v, bool restart, const char *why)
 	}
 	unlock(c);
 	if (why) {
-		bh_printf("cell %s: vCPU %u (CPU %u): %s: %s; %s the cell\n", c->cfg->name, v->index,
-			  v->pcpu, arch_exit_class_name(v), why, restart ? "restarting" : "stopping");
+		bh_printf("cell %s: vCPU %u (CPU %u): %s: %s; %s the cell\n", c->cfg->name,
+			  v->index, v->pcpu, arch_exit_class_name(v), why,
+			  restart ? "restarting" : "stopping");
 		arch_dump_vcpu(v);
 	}
 	/* Wait for the other CPUs to leave the guest (the kick forces an exit). */
@@ -323,7 +353,17 @@ __noreturn void cell_stop(struct vcpu *v, bool restart, const char *why)
 	arch_spin_lock(&c->lock);
 	vuart_flush(c);
 	arch_spin_unlock(&c->lock);
+	console_flush_cell(c);
 	print_exit_stats(c);
+	{
+		struct console_stats st = console_cell_stats(c);
+
+		bh_printf("cell %s: console: %llu lines, %llu dropped, %llu input characters "
+			  "overrun\n",
+			  c->cfg->name, (unsigned long long)st.lines,
+			  (unsigned long long)st.dropped_lines,
+			  (unsigned long long)c->vuart.rx_dropped);
+	}
 	if (restart) {
 		cell_start(c);
 	} else {

@@ -117,6 +117,8 @@ static __noreturn void cpu_done(unsigned int self, enum cpu_state s)
 			  count_state(CPU_DEAD));
 		arch_system_off();
 	}
+	if (s == CPU_IDLE && cell_console_cpu(self))
+		arch_cpu_serve_irqs(); /* no guest here: just the console */
 	arch_cpu_park();
 }
 
@@ -127,7 +129,10 @@ bool bh_cpu_online(unsigned int cpu)
 	return s == CPU_ONLINE || s == CPU_IDLE;
 }
 
-__noreturn void bh_cpu_idle(void) { cpu_done(arch_cpu_id(), CPU_IDLE); }
+__noreturn void bh_cpu_idle(void)
+{
+	cpu_done(arch_cpu_id(), CPU_IDLE);
+}
 
 __noreturn void bh_primary_main(void)
 {

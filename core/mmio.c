@@ -45,7 +45,8 @@ const struct vdev *vdev_find(struct cell *c, ipa_t addr, unsigned int size)
 	for (unsigned int i = 0; i < c->nvdevs; i++) {
 		const struct vdev *d = &c->vdevs[i];
 
-		if (addr >= d->base && addr - d->base < d->size && size <= d->size - (addr - d->base))
+		if (addr >= d->base && addr - d->base < d->size &&
+		    size <= d->size - (addr - d->base))
 			return d;
 	}
 	return NULL;

@@ -11,18 +11,18 @@
 
 #include <arch/psci.h>
 
-#define PSCI_CPU_SUSPEND_32 0x84000001U
-#define PSCI_CPU_ON_32 0x84000003U
-#define PSCI_AFFINITY_INFO_32 0x84000004U
-#define PSCI_MIGRATE_INFO_TYPE 0x84000006U
-#define PSCI_VERSION_1_1 0x10001
-#define PSCI_RET_INVALID_ADDRESS (-9)
-#define PSCI_AFF_ON 0
-#define PSCI_AFF_OFF 1
-#define PSCI_AFF_ON_PENDING 2
+#define PSCI_CPU_SUSPEND_32	  0x84000001U
+#define PSCI_CPU_ON_32		  0x84000003U
+#define PSCI_AFFINITY_INFO_32	  0x84000004U
+#define PSCI_MIGRATE_INFO_TYPE	  0x84000006U
+#define PSCI_VERSION_1_1	  0x10001
+#define PSCI_RET_INVALID_ADDRESS  (-9)
+#define PSCI_AFF_ON		  0
+#define PSCI_AFF_OFF		  1
+#define PSCI_AFF_ON_PENDING	  2
 #define PSCI_MIGRATE_NOT_REQUIRED 2
 /* A vCPU's virtual MPIDR: Aff0 = its index, everything else zero. */
-#define VMPIDR_AFF_MASK 0xff00ffffffULL
+#define VMPIDR_AFF_MASK		  0xff00ffffffULL
 
 static struct vcpu *target_vcpu(struct vcpu *v, uint64_t mpidr)
 {

@@ -13,73 +13,76 @@
 #include <bulkhead/vgic.h>
 
 /* Distributor registers (offsets common to GICv2 and GICv3 unless noted) */
-#define GICD_CTLR 0x0000
-#define GICD_TYPER 0x0004
-#define GICD_IIDR 0x0008
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_ISACTIVER 0x0300
-#define GICD_ICACTIVER 0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ITARGETSR 0x0800 /* v2 */
-#define GICD_ICFGR 0x0c00
-#define GICD_SGIR 0x0f00      /* v2 */
-#define GICD_CPENDSGIR 0x0f10 /* v2 */
-#define GICD_SPENDSGIR 0x0f20 /* v2 */
-#define GICD_IROUTER 0x6000   /* v3, 64-bit per INTID */
-#define GICD_IROUTER_END 0x7fe0
-#define GICD_PIDR2 0xffe8
-#define GICD_CTLR_EN_GRP0 BIT(0)
-#define GICD_CTLR_EN_GRP1 BIT(1)
-#define GICD_CTLR_ARE BIT(4)
-#define GICD_CTLR_DS BIT(6)
-#define GICD_TYPER_CPUS_SHIFT 5
-#define GICD_TYPER_CPUS_WIDTH 3
+#define GICD_CTLR		0x0000
+#define GICD_TYPER		0x0004
+#define GICD_IIDR		0x0008
+#define GICD_IGROUPR		0x0080
+#define GICD_ISENABLER		0x0100
+#define GICD_ICENABLER		0x0180
+#define GICD_ISPENDR		0x0200
+#define GICD_ICPENDR		0x0280
+#define GICD_ISACTIVER		0x0300
+#define GICD_ICACTIVER		0x0380
+#define GICD_IPRIORITYR		0x0400
+#define GICD_ITARGETSR		0x0800 /* v2 */
+#define GICD_ICFGR		0x0c00
+#define GICD_SGIR		0x0f00 /* v2 */
+#define GICD_CPENDSGIR		0x0f10 /* v2 */
+#define GICD_SPENDSGIR		0x0f20 /* v2 */
+#define GICD_IROUTER		0x6000 /* v3, 64-bit per INTID */
+#define GICD_IROUTER_END	0x7fe0
+#define GICD_PIDR2		0xffe8
+#define GICD_CTLR_EN_GRP0	BIT(0)
+#define GICD_CTLR_EN_GRP1	BIT(1)
+#define GICD_CTLR_ARE		BIT(4)
+#define GICD_CTLR_DS		BIT(6)
+#define GICD_TYPER_CPUS_SHIFT	5
+#define GICD_TYPER_CPUS_WIDTH	3
 #define GICD_TYPER_IDBITS_SHIFT 19
 #define GICD_TYPER_IDBITS_WIDTH 5
-#define GICD_IROUTER_IRM BIT(31)
+#define GICD_IROUTER_IRM	BIT(31)
 #define GICD_SGIR_TARGETS_SHIFT 16
 #define GICD_SGIR_TARGETS_WIDTH 8
-#define GICD_SGIR_FILTER_SHIFT 24
-#define GICD_SGIR_FILTER_WIDTH 2
-#define GICD_SGIR_INTID_SHIFT 0
-#define GICD_SGIR_INTID_WIDTH 4
-#define GIC_IIDR_ARM 0x43b
-#define GIC_PIDR2_ARCH_SHIFT 4
+#define GICD_SGIR_FILTER_SHIFT	24
+#define GICD_SGIR_FILTER_WIDTH	2
+#define GICD_SGIR_INTID_SHIFT	0
+#define GICD_SGIR_INTID_WIDTH	4
+#define GIC_IIDR_ARM		0x43b
+#define GIC_PIDR2_ARCH_SHIFT	4
 
 /* Redistributor (v3): RD_base frame, then SGI_base frame */
-#define GICR_CTLR 0x0000
-#define GICR_IIDR 0x0004
-#define GICR_TYPER 0x0008
-#define GICR_WAKER 0x0014
-#define GICR_WAKER_SLEEP BIT(1)
-#define GICR_WAKER_ASLEEP BIT(2)
-#define GICR_TYPER_LAST BIT(4)
+#define GICR_CTLR	      0x0000
+#define GICR_IIDR	      0x0004
+#define GICR_TYPER	      0x0008
+#define GICR_WAKER	      0x0014
+#define GICR_WAKER_SLEEP      BIT(1)
+#define GICR_WAKER_ASLEEP     BIT(2)
+#define GICR_TYPER_LAST	      BIT(4)
 #define GICR_TYPER_PROC_SHIFT 8
-#define GICR_TYPER_AFF_SHIFT 32
-#define GICR_SGI_BASE 0x10000
+#define GICR_TYPER_AFF_SHIFT  32
+#define GICR_SGI_BASE	      0x10000
 
 /* ICC_SGI1R_EL1 */
 #define SGIR_TARGETS_SHIFT 0
 #define SGIR_TARGETS_WIDTH 16
-#define SGIR_AFF1_SHIFT 16
-#define SGIR_AFF1_WIDTH 8
-#define SGIR_INTID_SHIFT 24
-#define SGIR_INTID_WIDTH 4
-#define SGIR_AFF2_SHIFT 32
-#define SGIR_AFF2_WIDTH 8
-#define SGIR_IRM BIT(40)
-#define SGIR_RS_SHIFT 44
-#define SGIR_RS_WIDTH 4
-#define SGIR_AFF3_SHIFT 48
-#define SGIR_AFF3_WIDTH 8
+#define SGIR_AFF1_SHIFT	   16
+#define SGIR_AFF1_WIDTH	   8
+#define SGIR_INTID_SHIFT   24
+#define SGIR_INTID_WIDTH   4
+#define SGIR_AFF2_SHIFT	   32
+#define SGIR_AFF2_WIDTH	   8
+#define SGIR_IRM	   BIT(40)
+#define SGIR_RS_SHIFT	   44
+#define SGIR_RS_WIDTH	   4
+#define SGIR_AFF3_SHIFT	   48
+#define SGIR_AFF3_WIDTH	   8
 
 enum bitop { B_GROUP, B_SET_ENABLE, B_CLR_ENABLE, B_SET_PEND, B_CLR_PEND, B_SET_ACT, B_CLR_ACT };
 
-static bool bit(const uint32_t *map, unsigned int n) { return (map[n / 32] >> (n % 32)) & 1; }
+static bool bit(const uint32_t *map, unsigned int n)
+{
+	return (map[n / 32] >> (n % 32)) & 1;
+}
 static void set_bit(uint32_t *map, unsigned int n, bool on)
 {
 	if (on)
@@ -88,12 +91,21 @@ static void set_bit(uint32_t *map, unsigned int n, bool on)
 		map[n / 32] &= ~(1U << (n % 32));
 }
 
-static struct vgic_dist *dist(struct cell *c) { return &c->vgic; }
+static struct vgic_dist *dist(struct cell *c)
+{
+	return &c->vgic;
+}
 
-static bool is_private(unsigned int intid) { return intid < VGIC_NR_PRIVATE; }
+static bool is_private(unsigned int intid)
+{
+	return intid < VGIC_NR_PRIVATE;
+}
 
 /* PPIs backed by per-CPU hardware the guest owns with its CPU. */
-static bool hw_ppi(unsigned int intid) { return intid == bh_board.timer_ppi_virt; }
+static bool hw_ppi(unsigned int intid)
+{
+	return intid == bh_board.timer_ppi_virt;
+}
 
 static bool spi_owned(struct cell *c, unsigned int intid)
 {
@@ -236,9 +248,15 @@ void vgic_sync(struct vcpu *v)
 			g->shadow[i].state = lr.state;
 			continue;
 		}
-		/* Finished. A software level interrupt still asserted comes again. */
-		if (g->shadow[i].eoi_maint &&
-		    bit(dist(v->cell)->sw_level, g->shadow[i].intid))
+		/* Finished. Clear it: an EOI-maintenance bit left in an empty list
+		 * register keeps the maintenance interrupt asserted. A software
+		 * level interrupt still asserted comes again. */
+		if (g->shadow[i].eoi_maint) {
+			struct vlr empty = {0};
+
+			arch_vgic_write_lr(i, &empty);
+		}
+		if (g->shadow[i].eoi_maint && bit(dist(v->cell)->sw_level, g->shadow[i].intid))
 			inject_sw(v, g->shadow[i].intid, 0);
 		g->shadow[i].state = VLR_INVALID;
 	}
@@ -258,7 +276,7 @@ void vgic_flush(struct vcpu *v)
 			if (!deliverable(v, &g->queue[i]))
 				continue;
 			if (best < 0 || irq_prio(v, g->queue[i].intid) <
-					       irq_prio(v, g->queue[(unsigned int)best].intid))
+						irq_prio(v, g->queue[(unsigned int)best].intid))
 				best = (int)i;
 		}
 		if (best < 0)
@@ -268,9 +286,8 @@ void vgic_flush(struct vcpu *v)
 
 			/* A software interrupt already in a list register just
 			 * becomes pending again there. */
-			if (s->state != VLR_INVALID && !s->hw &&
-			    s->intid == g->queue[best].intid && s->source == g->queue[best].source &&
-			    !(s->state & VLR_PENDING)) {
+			if (s->state != VLR_INVALID && !s->hw && s->intid == g->queue[best].intid &&
+			    s->source == g->queue[best].source && !(s->state & VLR_PENDING)) {
 				struct vlr lr = *s;
 
 				lr.state |= VLR_PENDING;
@@ -364,7 +381,8 @@ static void bitop(struct vcpu *v, enum bitop op, unsigned int intid, bool val)
 		bool on = op == B_SET_ENABLE;
 
 		if (priv)
-			v->vgic.enabled = (v->vgic.enabled & ~(1U << intid)) | ((uint32_t)on << intid);
+			v->vgic.enabled =
+				(v->vgic.enabled & ~(1U << intid)) | ((uint32_t)on << intid);
 		else
 			set_bit(d->enabled, intid, on);
 		if (hw)
@@ -514,7 +532,8 @@ static void cfg_access(struct vcpu *v, unsigned int first, bool redist, struct m
 		if (a->write) {
 			edge = (a->value >> (2 * i + 1)) & 1;
 			if (is_private(intid)) {
-				v->vgic.ppi_cfg = (v->vgic.ppi_cfg & ~(1U << i)) | ((uint32_t)edge << i);
+				v->vgic.ppi_cfg =
+					(v->vgic.ppi_cfg & ~(1U << i)) | ((uint32_t)edge << i);
 			} else {
 				set_bit(d->edge, intid, edge);
 				if (spi_hw(v->cell, intid))
@@ -537,9 +556,9 @@ static bool common_access(struct vcpu *v, uint64_t off, bool redist, struct mmio
 		uint64_t base;
 		enum bitop op;
 	} bitregs[] = {
-		{GICD_IGROUPR, B_GROUP},      {GICD_ISENABLER, B_SET_ENABLE},
+		{GICD_IGROUPR, B_GROUP},	{GICD_ISENABLER, B_SET_ENABLE},
 		{GICD_ICENABLER, B_CLR_ENABLE}, {GICD_ISPENDR, B_SET_PEND},
-		{GICD_ICPENDR, B_CLR_PEND},   {GICD_ISACTIVER, B_SET_ACT},
+		{GICD_ICPENDR, B_CLR_PEND},	{GICD_ISACTIVER, B_SET_ACT},
 		{GICD_ICACTIVER, B_CLR_ACT},
 	};
 	/* The redistributor has only the first register of each kind. */
@@ -549,8 +568,8 @@ static bool common_access(struct vcpu *v, uint64_t off, bool redist, struct mmio
 		if (off >= bitregs[i].base && off < bitregs[i].base + span) {
 			if (a->size != 4)
 				return true; /* only word accesses exist: ignored */
-			bits_access(v, (unsigned int)(off - bitregs[i].base) * 8, bitregs[i].op, redist,
-				    a);
+			bits_access(v, (unsigned int)(off - bitregs[i].base) * 8, bitregs[i].op,
+				    redist, a);
 			return true;
 		}
 	}
@@ -596,7 +615,8 @@ int vgic_dist_mmio(struct vcpu *v, void *dev, uint64_t off, struct mmio_access *
 	if (a->write) {
 		if (off == GICD_CTLR && a->size == 4) {
 			d->ctlr = (uint32_t)a->value & (GICD_CTLR_EN_GRP0 | GICD_CTLR_EN_GRP1);
-		} else if (v3 && off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE && off < GICD_IROUTER_END &&
+		} else if (v3 && off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE &&
+			   off < GICD_IROUTER_END &&
 			   (a->size == 8 || (a->size == 4 && !(off & 4)))) {
 			unsigned int intid = (unsigned int)((off - GICD_IROUTER) / 8);
 			unsigned int aff0 = (unsigned int)(a->value & 0xff);
@@ -608,7 +628,8 @@ int vgic_dist_mmio(struct vcpu *v, void *dev, uint64_t off, struct mmio_access *
 			 * any vCPU will do, the first gets it. */
 			if (irm)
 				aff0 = 0;
-			if (aff0 < c->cfg->ncpus && !(a->value & 0xffffff00ULL & ~GICD_IROUTER_IRM)) {
+			if (aff0 < c->cfg->ncpus &&
+			    !(a->value & 0xffffff00ULL & ~GICD_IROUTER_IRM)) {
 				d->target[intid] = (uint8_t)aff0;
 				set_bit(d->irm, intid, irm);
 				if (spi_hw(c, intid))
@@ -639,8 +660,7 @@ int vgic_dist_mmio(struct vcpu *v, void *dev, uint64_t off, struct mmio_access *
 	if (off == GICD_CTLR) {
 		a->value = d->ctlr | (v3 ? GICD_CTLR_ARE | GICD_CTLR_DS : 0);
 	} else if (off == GICD_TYPER) {
-		a->value = (d->nr_lines - 1) |
-			   FIELD_PREP(GICD_TYPER_CPUS, c->cfg->ncpus - 1) |
+		a->value = (d->nr_lines - 1) | FIELD_PREP(GICD_TYPER_CPUS, c->cfg->ncpus - 1) |
 			   (v3 ? FIELD_PREP(GICD_TYPER_IDBITS, 9) : 0);
 	} else if (off == GICD_IIDR) {
 		a->value = GIC_IIDR_ARM;
@@ -650,8 +670,7 @@ int vgic_dist_mmio(struct vcpu *v, void *dev, uint64_t off, struct mmio_access *
 		unsigned int intid = (unsigned int)((off - GICD_IROUTER) / 8);
 
 		if (spi_owned(c, intid) && !(off & 4))
-			a->value = d->target[intid] |
-				   (bit(d->irm, intid) ? GICD_IROUTER_IRM : 0);
+			a->value = d->target[intid] | (bit(d->irm, intid) ? GICD_IROUTER_IRM : 0);
 	} else if (!v3 && off >= GICD_ITARGETSR && off < GICD_ITARGETSR + VGIC_NR_IRQS) {
 		bytes_access(v, (unsigned int)(off - GICD_ITARGETSR), true, false, a);
 	}

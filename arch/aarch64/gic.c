@@ -10,13 +10,34 @@ static const struct gic_ops *ops(void)
 	return bh_board.gic.version == 2 ? &gicv2_ops : &gicv3_ops;
 }
 
-void arch_gic_init_primary(void) { ops()->init_primary(); }
-void arch_gic_init_cpu(void) { ops()->init_cpu(arch_cpu_id()); }
-void arch_send_ipi(unsigned int cpu) { ops()->send_sgi(cpu, HYP_IPI_KICK); }
-unsigned int arch_gic_ack(void) { return ops()->ack(); }
-void arch_gic_eoi(unsigned int intid) { ops()->eoi(intid); }
-void arch_gic_dir(unsigned int intid) { ops()->deactivate(intid); }
-void arch_vgic_enable(void) { ops()->vcpu_enable(); }
+void arch_gic_init_primary(void)
+{
+	ops()->init_primary();
+}
+void arch_gic_init_cpu(void)
+{
+	ops()->init_cpu(arch_cpu_id());
+}
+void arch_send_ipi(unsigned int cpu)
+{
+	ops()->send_sgi(cpu, HYP_IPI_KICK);
+}
+unsigned int arch_gic_ack(void)
+{
+	return ops()->ack();
+}
+void arch_gic_eoi(unsigned int intid)
+{
+	ops()->eoi(intid);
+}
+void arch_gic_dir(unsigned int intid)
+{
+	ops()->deactivate(intid);
+}
+void arch_vgic_enable(void)
+{
+	ops()->vcpu_enable();
+}
 
 void arch_gic_irq_enable(unsigned int intid, unsigned int cpu, bool on)
 {
@@ -43,10 +64,31 @@ void arch_gic_irq_deactivate(unsigned int intid, unsigned int cpu)
 	ops()->irq_deactivate(intid, cpu);
 }
 
-void arch_gic_spi_set_edge(unsigned int intid, bool edge) { ops()->spi_set_edge(intid, edge); }
-void arch_gic_spi_route(unsigned int intid, unsigned int cpu) { ops()->spi_route(intid, cpu); }
-unsigned int arch_vgic_nr_lrs(void) { return ops()->nr_lrs(); }
-void arch_vgic_read_lr(unsigned int i, struct vlr *lr) { ops()->read_lr(i, lr); }
-void arch_vgic_write_lr(unsigned int i, const struct vlr *lr) { ops()->write_lr(i, lr); }
-void arch_vgic_set_underflow(bool on) { ops()->set_underflow(on); }
-void arch_vgic_cpu_reset(void) { ops()->vcpu_reset(); }
+void arch_gic_spi_set_edge(unsigned int intid, bool edge)
+{
+	ops()->spi_set_edge(intid, edge);
+}
+void arch_gic_spi_route(unsigned int intid, unsigned int cpu)
+{
+	ops()->spi_route(intid, cpu);
+}
+unsigned int arch_vgic_nr_lrs(void)
+{
+	return ops()->nr_lrs();
+}
+void arch_vgic_read_lr(unsigned int i, struct vlr *lr)
+{
+	ops()->read_lr(i, lr);
+}
+void arch_vgic_write_lr(unsigned int i, const struct vlr *lr)
+{
+	ops()->write_lr(i, lr);
+}
+void arch_vgic_set_underflow(bool on)
+{
+	ops()->set_underflow(on);
+}
+void arch_vgic_cpu_reset(void)
+{
+	ops()->vcpu_reset();
+}

@@ -13,56 +13,65 @@
 #include <arch/sysreg.h>
 
 #define MMIO32(a) (*(volatile uint32_t *)(uintptr_t)(a))
-#define MMIO8(a) (*(volatile uint8_t *)(uintptr_t)(a))
+#define MMIO8(a)  (*(volatile uint8_t *)(uintptr_t)(a))
 
-#define GICD_CTLR 0x000
-#define GICD_CTLR_ENABLE 0x3
-#define GICD_TYPER 0x004
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ISPENDR 0x200
-#define GICD_ICPENDR 0x280
-#define GICD_ISACTIVER 0x300
-#define GICD_ICACTIVER 0x380
-#define GICD_IPRIORITYR 0x400
-#define GICD_ITARGETSR 0x800
-#define GICD_ICFGR 0xc00
-#define GICD_SGIR 0xf00
+#define GICD_CTLR		0x000
+#define GICD_CTLR_ENABLE	0x3
+#define GICD_TYPER		0x004
+#define GICD_ISENABLER		0x100
+#define GICD_ICENABLER		0x180
+#define GICD_ISPENDR		0x200
+#define GICD_ICPENDR		0x280
+#define GICD_ISACTIVER		0x300
+#define GICD_ICACTIVER		0x380
+#define GICD_IPRIORITYR		0x400
+#define GICD_ITARGETSR		0x800
+#define GICD_ICFGR		0xc00
+#define GICD_SGIR		0xf00
 #define GICD_SGIR_TARGETS_SHIFT 16
 #define GICD_SGIR_TARGETS_WIDTH 8
-#define GICC_CTLR 0x000
-#define GICC_CTLR_ENABLE 0x3
-#define GICC_CTLR_EOIMODE BIT(9)
-#define GICC_PMR 0x004
-#define GICC_IAR 0x00c
-#define GICC_EOIR 0x010
-#define GICC_DIR 0x1000
-#define GICH_HCR 0x000
-#define GICH_HCR_EN BIT(0)
-#define GICH_HCR_UIE BIT(1)
-#define GICH_VTR 0x004
-#define GICH_VMCR 0x008
-#define GICH_APR 0x0f0
-#define GICH_LR0 0x100
-#define GICH_LR_VID_SHIFT 0
-#define GICH_LR_VID_WIDTH 10
-#define GICH_LR_PID_SHIFT 10
-#define GICH_LR_PID_WIDTH 10
-#define GICH_LR_CPUID_SHIFT 10
-#define GICH_LR_CPUID_WIDTH 3
-#define GICH_LR_EOI BIT(19)
-#define GICH_LR_PRIO_SHIFT 23 /* upper 5 bits of the 8-bit priority */
-#define GICH_LR_PRIO_WIDTH 5
-#define GICH_LR_STATE_SHIFT 28
-#define GICH_LR_STATE_WIDTH 2
-#define GICH_LR_GRP1 BIT(30)
-#define GICH_LR_HW BIT(31)
+#define GICC_CTLR		0x000
+#define GICC_CTLR_ENABLE	0x3
+#define GICC_CTLR_EOIMODE	BIT(9)
+#define GICC_PMR		0x004
+#define GICC_IAR		0x00c
+#define GICC_EOIR		0x010
+#define GICC_DIR		0x1000
+#define GICH_HCR		0x000
+#define GICH_HCR_EN		BIT(0)
+#define GICH_HCR_UIE		BIT(1)
+#define GICH_VTR		0x004
+#define GICH_VMCR		0x008
+#define GICH_APR		0x0f0
+#define GICH_LR0		0x100
+#define GICH_LR_VID_SHIFT	0
+#define GICH_LR_VID_WIDTH	10
+#define GICH_LR_PID_SHIFT	10
+#define GICH_LR_PID_WIDTH	10
+#define GICH_LR_CPUID_SHIFT	10
+#define GICH_LR_CPUID_WIDTH	3
+#define GICH_LR_EOI		BIT(19)
+#define GICH_LR_PRIO_SHIFT	23 /* upper 5 bits of the 8-bit priority */
+#define GICH_LR_PRIO_WIDTH	5
+#define GICH_LR_STATE_SHIFT	28
+#define GICH_LR_STATE_WIDTH	2
+#define GICH_LR_GRP1		BIT(30)
+#define GICH_LR_HW		BIT(31)
 
 static uint8_t cpu_mask[BH_MAX_CPUS]; /* GIC CPU-interface bit of each CPU */
 
-static uintptr_t gicd(void) { return (uintptr_t)bh_board.gic.dist.base; }
-static uintptr_t gicc(void) { return (uintptr_t)bh_board.gic.cpu.base; }
-static uintptr_t gich(void) { return (uintptr_t)bh_board.gic.hyp.base; }
+static uintptr_t gicd(void)
+{
+	return (uintptr_t)bh_board.gic.dist.base;
+}
+static uintptr_t gicc(void)
+{
+	return (uintptr_t)bh_board.gic.cpu.base;
+}
+static uintptr_t gich(void)
+{
+	return (uintptr_t)bh_board.gic.hyp.base;
+}
 
 /* Banked private interrupts exist only for the CPU running this code. */
 static bool reachable(unsigned int intid, unsigned int cpu)
@@ -102,9 +111,18 @@ static void v2_send_sgi(unsigned int cpu, unsigned int sgi)
 
 /* The raw IAR value: an SGI's source CPU rides along and must come back
  * with its EOI. */
-static unsigned int v2_ack(void) { return MMIO32(gicc() + GICC_IAR) & 0x1fff; }
-static void v2_eoi(unsigned int iar) { MMIO32(gicc() + GICC_EOIR) = iar; }
-static void v2_deactivate(unsigned int iar) { MMIO32(gicc() + GICC_DIR) = iar; }
+static unsigned int v2_ack(void)
+{
+	return MMIO32(gicc() + GICC_IAR) & 0x1fff;
+}
+static void v2_eoi(unsigned int iar)
+{
+	MMIO32(gicc() + GICC_EOIR) = iar;
+}
+static void v2_deactivate(unsigned int iar)
+{
+	MMIO32(gicc() + GICC_DIR) = iar;
+}
 
 static void v2_irq_enable(unsigned int intid, unsigned int cpu, bool on)
 {
@@ -162,7 +180,10 @@ static void v2_spi_route(unsigned int intid, unsigned int cpu)
 	MMIO8(gicd() + GICD_ITARGETSR + intid) = cpu_mask[cpu];
 }
 
-static unsigned int v2_nr_lrs(void) { return (MMIO32(gich() + GICH_VTR) & 0x3f) + 1; }
+static unsigned int v2_nr_lrs(void)
+{
+	return (MMIO32(gich() + GICH_VTR) & 0x3f) + 1;
+}
 
 static void v2_read_lr(unsigned int i, struct vlr *lr)
 {
@@ -180,9 +201,10 @@ static void v2_read_lr(unsigned int i, struct vlr *lr)
 
 static void v2_write_lr(unsigned int i, const struct vlr *lr)
 {
-	uint32_t v = (uint32_t)(FIELD_PREP(GICH_LR_VID, lr->intid) |
-				FIELD_PREP(GICH_LR_PRIO, lr->prio >> 3) |
-				FIELD_PREP(GICH_LR_STATE, lr->state) | (lr->group1 ? GICH_LR_GRP1 : 0));
+	uint32_t v =
+		(uint32_t)(FIELD_PREP(GICH_LR_VID, lr->intid) |
+			   FIELD_PREP(GICH_LR_PRIO, lr->prio >> 3) |
+			   FIELD_PREP(GICH_LR_STATE, lr->state) | (lr->group1 ? GICH_LR_GRP1 : 0));
 
 	if (lr->hw)
 		v |= (uint32_t)(GICH_LR_HW | FIELD_PREP(GICH_LR_PID, lr->pintid));
@@ -196,7 +218,8 @@ static void v2_set_underflow(bool on)
 {
 	uint32_t hcr = MMIO32(gich() + GICH_HCR);
 
-	MMIO32(gich() + GICH_HCR) = on ? hcr | (uint32_t)GICH_HCR_UIE : hcr & ~(uint32_t)GICH_HCR_UIE;
+	MMIO32(gich() + GICH_HCR) =
+		on ? hcr | (uint32_t)GICH_HCR_UIE : hcr & ~(uint32_t)GICH_HCR_UIE;
 }
 
 static void v2_vcpu_reset(void)
@@ -208,7 +231,10 @@ static void v2_vcpu_reset(void)
 	MMIO32(gich() + GICH_HCR) = 0;
 }
 
-static void v2_vcpu_enable(void) { MMIO32(gich() + GICH_HCR) = GICH_HCR_EN; }
+static void v2_vcpu_enable(void)
+{
+	MMIO32(gich() + GICH_HCR) = GICH_HCR_EN;
+}
 
 const struct gic_ops gicv2_ops = {
 	.init_primary = v2_init_primary,

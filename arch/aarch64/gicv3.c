@@ -13,67 +13,67 @@
 #include <arch/gic.h>
 #include <arch/sysreg.h>
 
-#define MMIO32(a) (*(volatile uint32_t *)(uintptr_t)(a))
-#define MMIO64(a) (*(volatile uint64_t *)(uintptr_t)(a))
-#define MMIO8(a) (*(volatile uint8_t *)(uintptr_t)(a))
+#define MMIO32(a)   (*(volatile uint32_t *)(uintptr_t)(a))
+#define MMIO64(a)   (*(volatile uint64_t *)(uintptr_t)(a))
+#define MMIO8(a)    (*(volatile uint8_t *)(uintptr_t)(a))
 #define GIC_TIMEOUT 1000000
 
-#define GICD_CTLR 0x0000
-#define GICD_CTLR_RWP BIT(31)
-#define GICD_CTLR_ARE_NS BIT(4)
-#define GICD_CTLR_ENABLE_G1NS BIT(1)
-#define GICD_TYPER 0x0004
-#define GICD_TYPER_LINES_SHIFT 0
-#define GICD_TYPER_LINES_WIDTH 5
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ISPENDR 0x0200
-#define GICD_ICPENDR 0x0280
-#define GICD_ISACTIVER 0x0300
-#define GICD_ICACTIVER 0x0380
-#define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR 0x0c00
-#define GICD_IROUTER 0x6000
-#define GICR_FRAME_SIZE 0x20000
-#define GICR_SGI_OFFSET 0x10000
-#define GICR_WAKER 0x0014
+#define GICD_CTLR		   0x0000
+#define GICD_CTLR_RWP		   BIT(31)
+#define GICD_CTLR_ARE_NS	   BIT(4)
+#define GICD_CTLR_ENABLE_G1NS	   BIT(1)
+#define GICD_TYPER		   0x0004
+#define GICD_TYPER_LINES_SHIFT	   0
+#define GICD_TYPER_LINES_WIDTH	   5
+#define GICD_IGROUPR		   0x0080
+#define GICD_ISENABLER		   0x0100
+#define GICD_ICENABLER		   0x0180
+#define GICD_ISPENDR		   0x0200
+#define GICD_ICPENDR		   0x0280
+#define GICD_ISACTIVER		   0x0300
+#define GICD_ICACTIVER		   0x0380
+#define GICD_IPRIORITYR		   0x0400
+#define GICD_ICFGR		   0x0c00
+#define GICD_IROUTER		   0x6000
+#define GICR_FRAME_SIZE		   0x20000
+#define GICR_SGI_OFFSET		   0x10000
+#define GICR_WAKER		   0x0014
 #define GICR_WAKER_PROCESSOR_SLEEP BIT(1)
 #define GICR_WAKER_CHILDREN_ASLEEP BIT(2)
-#define GICR_TYPER 0x0008
-#define GICR_TYPER_LAST BIT(4)
-#define GICR_TYPER_AFF_SHIFT 32
-#define GICR_TYPER_AFF_WIDTH 32
+#define GICR_TYPER		   0x0008
+#define GICR_TYPER_LAST		   BIT(4)
+#define GICR_TYPER_AFF_SHIFT	   32
+#define GICR_TYPER_AFF_WIDTH	   32
 
 /* ICC_SGI1R_EL1 */
 #define ICC_SGI1R_TARGETS_SHIFT 0
 #define ICC_SGI1R_TARGETS_WIDTH 16
-#define ICC_SGI1R_AFF1_SHIFT 16
-#define ICC_SGI1R_AFF1_WIDTH 8
-#define ICC_SGI1R_INTID_SHIFT 24
-#define ICC_SGI1R_INTID_WIDTH 4
-#define ICC_SGI1R_AFF2_SHIFT 32
-#define ICC_SGI1R_AFF2_WIDTH 8
-#define ICC_SGI1R_AFF3_SHIFT 48
-#define ICC_SGI1R_AFF3_WIDTH 8
-#define ICC_SRE_SRE BIT(0)
-#define ICC_SRE_ENABLE BIT(3)
-#define ICC_CTLR_EOIMODE BIT(1)
+#define ICC_SGI1R_AFF1_SHIFT	16
+#define ICC_SGI1R_AFF1_WIDTH	8
+#define ICC_SGI1R_INTID_SHIFT	24
+#define ICC_SGI1R_INTID_WIDTH	4
+#define ICC_SGI1R_AFF2_SHIFT	32
+#define ICC_SGI1R_AFF2_WIDTH	8
+#define ICC_SGI1R_AFF3_SHIFT	48
+#define ICC_SGI1R_AFF3_WIDTH	8
+#define ICC_SRE_SRE		BIT(0)
+#define ICC_SRE_ENABLE		BIT(3)
+#define ICC_CTLR_EOIMODE	BIT(1)
 
 /* ICH_LR<n>_EL2 */
-#define ICH_LR_VINTID_SHIFT 0
-#define ICH_LR_VINTID_WIDTH 32
-#define ICH_LR_PINTID_SHIFT 32
-#define ICH_LR_PINTID_WIDTH 13
-#define ICH_LR_EOI BIT(41)
-#define ICH_LR_PRIO_SHIFT 48
-#define ICH_LR_PRIO_WIDTH 8
-#define ICH_LR_GROUP BIT(60)
-#define ICH_LR_HW BIT(61)
-#define ICH_LR_STATE_SHIFT 62
-#define ICH_LR_STATE_WIDTH 2
-#define ICH_HCR_EN BIT(0)
-#define ICH_HCR_UIE BIT(1)
+#define ICH_LR_VINTID_SHIFT    0
+#define ICH_LR_VINTID_WIDTH    32
+#define ICH_LR_PINTID_SHIFT    32
+#define ICH_LR_PINTID_WIDTH    13
+#define ICH_LR_EOI	       BIT(41)
+#define ICH_LR_PRIO_SHIFT      48
+#define ICH_LR_PRIO_WIDTH      8
+#define ICH_LR_GROUP	       BIT(60)
+#define ICH_LR_HW	       BIT(61)
+#define ICH_LR_STATE_SHIFT     62
+#define ICH_LR_STATE_WIDTH     2
+#define ICH_HCR_EN	       BIT(0)
+#define ICH_HCR_UIE	       BIT(1)
 #define ICH_VTR_LISTREGS_SHIFT 0
 #define ICH_VTR_LISTREGS_WIDTH 5
 
@@ -91,15 +91,33 @@ SYSREG_RW_NAMED(ich_vmcr_el2, "S3_4_C12_C11_7")
 SYSREG_RW_NAMED(ich_ap0r0_el2, "S3_4_C12_C8_0")
 SYSREG_RW_NAMED(ich_ap1r0_el2, "S3_4_C12_C9_0")
 
-#define ICH_LR(n, crm, op2) SYSREG_RW_NAMED(ich_lr##n##_el2, "S3_4_C12_C" #crm "_" #op2)
-ICH_LR(0, 12, 0) ICH_LR(1, 12, 1) ICH_LR(2, 12, 2) ICH_LR(3, 12, 3)
-ICH_LR(4, 12, 4) ICH_LR(5, 12, 5) ICH_LR(6, 12, 6) ICH_LR(7, 12, 7)
-ICH_LR(8, 13, 0) ICH_LR(9, 13, 1) ICH_LR(10, 13, 2) ICH_LR(11, 13, 3)
-ICH_LR(12, 13, 4) ICH_LR(13, 13, 5) ICH_LR(14, 13, 6) ICH_LR(15, 13, 7)
+/* One accessor pair per list register; the static assertion lets each use end in ";". */
+#define ICH_LR(n, crm, op2)                                          \
+	SYSREG_RW_NAMED(ich_lr##n##_el2, "S3_4_C12_C" #crm "_" #op2) \
+	_Static_assert(n < 16, "list register")
+ICH_LR(0, 12, 0);
+ICH_LR(1, 12, 1);
+ICH_LR(2, 12, 2);
+ICH_LR(3, 12, 3);
+ICH_LR(4, 12, 4);
+ICH_LR(5, 12, 5);
+ICH_LR(6, 12, 6);
+ICH_LR(7, 12, 7);
+ICH_LR(8, 13, 0);
+ICH_LR(9, 13, 1);
+ICH_LR(10, 13, 2);
+ICH_LR(11, 13, 3);
+ICH_LR(12, 13, 4);
+ICH_LR(13, 13, 5);
+ICH_LR(14, 13, 6);
+ICH_LR(15, 13, 7);
 
 static uintptr_t rd_base[BH_MAX_CPUS];
 
-static uintptr_t gicd(void) { return (uintptr_t)bh_board.gic.dist.base; }
+static uintptr_t gicd(void)
+{
+	return (uintptr_t)bh_board.gic.dist.base;
+}
 
 /* Where the register bit/byte for @intid lives: GICD for SPIs, the CPU's
  * redistributor SGI frame for private interrupts. */
@@ -192,7 +210,10 @@ static void v3_send_sgi(unsigned int cpu, unsigned int sgi)
 	isb();
 }
 
-static unsigned int v3_ack(void) { return (unsigned int)(read_icc_iar1_el1() & 0xffffff); }
+static unsigned int v3_ack(void)
+{
+	return (unsigned int)(read_icc_iar1_el1() & 0xffffff);
+}
 
 static void v3_eoi(unsigned int intid)
 {
@@ -270,7 +291,8 @@ static void v3_spi_route(unsigned int intid, unsigned int cpu)
 {
 	uint64_t mpidr = bh_board.cpu_mpidr[cpu];
 
-	MMIO64(gicd() + GICD_IROUTER + 8 * intid) = (mpidr & 0xffffff) | ((mpidr & 0xff00000000ULL));
+	MMIO64(gicd() + GICD_IROUTER + 8 * intid) =
+		(mpidr & 0xffffff) | ((mpidr & 0xff00000000ULL));
 }
 
 static unsigned int v3_nr_lrs(void)
@@ -281,44 +303,92 @@ static unsigned int v3_nr_lrs(void)
 static uint64_t lr_get(unsigned int i)
 {
 	switch (i) {
-	case 0: return read_ich_lr0_el2();
-	case 1: return read_ich_lr1_el2();
-	case 2: return read_ich_lr2_el2();
-	case 3: return read_ich_lr3_el2();
-	case 4: return read_ich_lr4_el2();
-	case 5: return read_ich_lr5_el2();
-	case 6: return read_ich_lr6_el2();
-	case 7: return read_ich_lr7_el2();
-	case 8: return read_ich_lr8_el2();
-	case 9: return read_ich_lr9_el2();
-	case 10: return read_ich_lr10_el2();
-	case 11: return read_ich_lr11_el2();
-	case 12: return read_ich_lr12_el2();
-	case 13: return read_ich_lr13_el2();
-	case 14: return read_ich_lr14_el2();
-	default: return read_ich_lr15_el2();
+	case 0:
+		return read_ich_lr0_el2();
+	case 1:
+		return read_ich_lr1_el2();
+	case 2:
+		return read_ich_lr2_el2();
+	case 3:
+		return read_ich_lr3_el2();
+	case 4:
+		return read_ich_lr4_el2();
+	case 5:
+		return read_ich_lr5_el2();
+	case 6:
+		return read_ich_lr6_el2();
+	case 7:
+		return read_ich_lr7_el2();
+	case 8:
+		return read_ich_lr8_el2();
+	case 9:
+		return read_ich_lr9_el2();
+	case 10:
+		return read_ich_lr10_el2();
+	case 11:
+		return read_ich_lr11_el2();
+	case 12:
+		return read_ich_lr12_el2();
+	case 13:
+		return read_ich_lr13_el2();
+	case 14:
+		return read_ich_lr14_el2();
+	default:
+		return read_ich_lr15_el2();
 	}
 }
 
 static void lr_set(unsigned int i, uint64_t v)
 {
 	switch (i) {
-	case 0: write_ich_lr0_el2(v); break;
-	case 1: write_ich_lr1_el2(v); break;
-	case 2: write_ich_lr2_el2(v); break;
-	case 3: write_ich_lr3_el2(v); break;
-	case 4: write_ich_lr4_el2(v); break;
-	case 5: write_ich_lr5_el2(v); break;
-	case 6: write_ich_lr6_el2(v); break;
-	case 7: write_ich_lr7_el2(v); break;
-	case 8: write_ich_lr8_el2(v); break;
-	case 9: write_ich_lr9_el2(v); break;
-	case 10: write_ich_lr10_el2(v); break;
-	case 11: write_ich_lr11_el2(v); break;
-	case 12: write_ich_lr12_el2(v); break;
-	case 13: write_ich_lr13_el2(v); break;
-	case 14: write_ich_lr14_el2(v); break;
-	default: write_ich_lr15_el2(v); break;
+	case 0:
+		write_ich_lr0_el2(v);
+		break;
+	case 1:
+		write_ich_lr1_el2(v);
+		break;
+	case 2:
+		write_ich_lr2_el2(v);
+		break;
+	case 3:
+		write_ich_lr3_el2(v);
+		break;
+	case 4:
+		write_ich_lr4_el2(v);
+		break;
+	case 5:
+		write_ich_lr5_el2(v);
+		break;
+	case 6:
+		write_ich_lr6_el2(v);
+		break;
+	case 7:
+		write_ich_lr7_el2(v);
+		break;
+	case 8:
+		write_ich_lr8_el2(v);
+		break;
+	case 9:
+		write_ich_lr9_el2(v);
+		break;
+	case 10:
+		write_ich_lr10_el2(v);
+		break;
+	case 11:
+		write_ich_lr11_el2(v);
+		break;
+	case 12:
+		write_ich_lr12_el2(v);
+		break;
+	case 13:
+		write_ich_lr13_el2(v);
+		break;
+	case 14:
+		write_ich_lr14_el2(v);
+		break;
+	default:
+		write_ich_lr15_el2(v);
+		break;
 	}
 }
 

@@ -7,6 +7,7 @@
  */
 #include <bulkhead/arch.h>
 #include <bulkhead/cell.h>
+#include <bulkhead/console.h>
 #include <bulkhead/mmio.h>
 #include <bulkhead/smccc.h>
 #include <bulkhead/vgic.h>
@@ -85,7 +86,8 @@ static void handle_dabt(struct vcpu *v)
 		a.value = mmio_store_value(v->regs.x, &a);
 	ret = mmio_dispatch(v, &a);
 	if (ret) {
-		cell_guest_fault(v, GUEST_FAULT_DATA, "data access outside the cell's memory and devices");
+		cell_guest_fault(v, GUEST_FAULT_DATA,
+				 "data access outside the cell's memory and devices");
 		return;
 	}
 	if (!a.write)
@@ -95,7 +97,8 @@ static void handle_dabt(struct vcpu *v)
 
 static void handle_iabt(struct vcpu *v)
 {
-	cell_guest_fault(v, GUEST_FAULT_INSTR, "instruction fetch outside the cell's executable memory");
+	cell_guest_fault(v, GUEST_FAULT_INSTR,
+			 "instruction fetch outside the cell's executable memory");
 }
 
 /* DC ISW/CSW/CISW: clean+invalidate the cell's own memory by VA instead,
@@ -153,29 +156,37 @@ static void handle_wfx(struct vcpu *v)
 }
 
 static const exit_handler_t exit_handlers[EC_MAX + 1] = {
-	[EC_WFX] = handle_wfx,          [EC_HVC64] = handle_hvc,
-	[EC_SMC64] = handle_smc,        [EC_SYSREG] = handle_sysreg,
-	[EC_IABT_LOWER] = handle_iabt,  [EC_DABT_LOWER] = handle_dabt,
+	[EC_WFX] = handle_wfx,	     [EC_HVC64] = handle_hvc,	    [EC_SMC64] = handle_smc,
+	[EC_SYSREG] = handle_sysreg, [EC_IABT_LOWER] = handle_iabt, [EC_DABT_LOWER] = handle_dabt,
 };
+
+/* At most this many interrupts per exit: a level source we failed to quiet
+ * must not keep the CPU from its guest forever. */
+#define IRQS_PER_EXIT 16
 
 static void handle_irq(struct vcpu *v)
 {
-	unsigned int iar, intid;
-
 	v->irq_exits++;
-	for (;;) {
-		iar = arch_gic_ack();
-		intid = iar & GIC_INTID_MASK;
+	for (unsigned int n = 0; n < IRQS_PER_EXIT; n++) {
+		unsigned int iar = arch_gic_ack();
+		unsigned int intid = iar & GIC_INTID_MASK;
+
 		if (intid >= GIC_FIRST_SPECIAL)
 			break;
 		arch_gic_eoi(iar); /* priority drop only (EOImode 1) */
-		/* The kick and the maintenance interrupt carry no data: the cell
-		 * state and the list registers say what to do, on the way back in.
-		 * A forwarded interrupt stays active until the guest's EOI ends it
-		 * through the hardware list register. */
-		if (intid == HYP_IPI_KICK || intid == bh_board.gic.maint_ppi ||
-		    !vgic_hw_irq(v, intid))
+		if (intid == bh_board.gic.maint_ppi) {
+			/* A level: quiet it now by collecting finished list registers. */
+			vgic_sync(v);
 			arch_gic_dir(iar);
+		} else if (intid == bh_board.console_irq) {
+			console_irq();
+			arch_gic_dir(iar);
+		} else if (intid == HYP_IPI_KICK || !vgic_hw_irq(v, intid)) {
+			/* The kick carries no data: the cell state says why. A
+			 * forwarded interrupt stays active until the guest's EOI ends
+			 * it through the hardware list register. */
+			arch_gic_dir(iar);
+		}
 	}
 }
 
@@ -211,4 +222,19 @@ void arch_guest_exit(unsigned int kind, struct arch_regs *regs)
 		break;
 	}
 	cell_vcpu_continue(v);
+}
+
+__noreturn void arch_cpu_serve_irqs(void)
+{
+	for (;;) {
+		unsigned int iar, intid;
+
+		wfi(); /* wakes on a pending interrupt even with IRQs masked */
+		while ((intid = (iar = arch_gic_ack()) & GIC_INTID_MASK) < GIC_FIRST_SPECIAL) {
+			arch_gic_eoi(iar);
+			if (intid == bh_board.console_irq)
+				console_irq();
+			arch_gic_dir(iar);
+		}
+	}
 }

@@ -22,11 +22,10 @@ extern char _image_end[];
 __noreturn void guest_resume(struct arch_regs *regs);
 
 /* Everything a guest needs trapped, and nothing more (see docs/traps.md). */
-#define HCR_GUEST                                                                       \
-	(HCR_EL2_VM | HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_AMO | HCR_EL2_FB |            \
-	 FIELD_PREP(HCR_EL2_BSU, HCR_EL2_BSU_INNER) | HCR_EL2_TSC | HCR_EL2_TIDCP |     \
-	 HCR_EL2_TACR | HCR_EL2_TSW | HCR_EL2_RW | HCR_EL2_TLOR | HCR_EL2_APK |         \
-	 HCR_EL2_API)
+#define HCR_GUEST                                                                                  \
+	(HCR_EL2_VM | HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_AMO | HCR_EL2_FB |                       \
+	 FIELD_PREP(HCR_EL2_BSU, HCR_EL2_BSU_INNER) | HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR | \
+	 HCR_EL2_TSW | HCR_EL2_RW | HCR_EL2_TLOR | HCR_EL2_APK | HCR_EL2_API)
 
 static unsigned int parange_bits(void)
 {
@@ -77,7 +76,10 @@ void arch_icache_invalidate_all(void)
 	__asm__ volatile("ic ialluis\n\tdsb ish\n\tisb" : : : "memory");
 }
 
-void arch_virt_init_primary(void) { arch_gic_init_primary(); }
+void arch_virt_init_primary(void)
+{
+	arch_gic_init_primary();
+}
 
 void arch_virt_init_cpu(void)
 {
@@ -86,13 +88,13 @@ void arch_virt_init_cpu(void)
 	unsigned int start_level = ipa > 39 ? 0 : ipa > 30 ? 1 : 2;
 	uint64_t mdcr;
 
-	write_vtcr_el2(VTCR_RES1 | FIELD_PREP(VTCR_T0SZ, 64 - ipa) |
-		       FIELD_PREP(VTCR_SL0, 2 - start_level) | FIELD_PREP(VTCR_IRGN0, TCR_RGN_WBWA) |
-		       FIELD_PREP(VTCR_ORGN0, TCR_RGN_WBWA) | FIELD_PREP(VTCR_SH0, TCR_SH_INNER) |
-		       FIELD_PREP(VTCR_TG0, TCR_TG0_4K) |
-		       FIELD_PREP(VTCR_PS, MIN(FIELD_GET(ID_AA64MMFR0_PARANGE,
-							 read_id_aa64mmfr0_el1()),
-						5)));
+	write_vtcr_el2(
+		VTCR_RES1 | FIELD_PREP(VTCR_T0SZ, 64 - ipa) |
+		FIELD_PREP(VTCR_SL0, 2 - start_level) | FIELD_PREP(VTCR_IRGN0, TCR_RGN_WBWA) |
+		FIELD_PREP(VTCR_ORGN0, TCR_RGN_WBWA) | FIELD_PREP(VTCR_SH0, TCR_SH_INNER) |
+		FIELD_PREP(VTCR_TG0, TCR_TG0_4K) |
+		FIELD_PREP(VTCR_PS,
+			   MIN(FIELD_GET(ID_AA64MMFR0_PARANGE, read_id_aa64mmfr0_el1()), 5)));
 	/* Debug registers trapped (RAZ/WI), trace and SPE trapped; the PMU
 	 * stays the guest's own, but never counts at EL2. */
 	mdcr = MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPMS | MDCR_EL2_TTRF;
@@ -159,7 +161,10 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	isb();
 }
 
-__noreturn void arch_vcpu_resume(struct vcpu *v) { guest_resume(&v->regs); }
+__noreturn void arch_vcpu_resume(struct vcpu *v)
+{
+	guest_resume(&v->regs);
+}
 
 /* Vector offset in the guest's VBAR_EL1 for an exception taken to EL1. */
 static uint64_t guest_vector(uint64_t spsr)
@@ -193,8 +198,8 @@ static void inject_sync(struct vcpu *v, uint64_t esr)
 void arch_inject_abort(struct vcpu *v, bool instr)
 {
 	bool el1 = from_el1(v->regs.spsr);
-	unsigned int ec = instr ? (el1 ? EC_IABT_CUR : EC_IABT_LOWER)
-				: (el1 ? EC_DABT_CUR : EC_DABT_LOWER);
+	unsigned int ec =
+		instr ? (el1 ? EC_IABT_CUR : EC_IABT_LOWER) : (el1 ? EC_DABT_CUR : EC_DABT_LOWER);
 	uint64_t esr = FIELD_PREP(ESR_EC, ec) | ESR_IL | ESR_FSC_SYNC_EXT_ABORT;
 
 	if (!instr)
@@ -213,15 +218,20 @@ void arch_inject_serror(struct vcpu *v)
 	write_hcr_el2(read_hcr_el2() | HCR_EL2_VSE);
 }
 
-void arch_kick_cpu(unsigned int cpu) { arch_send_ipi(cpu); }
+void arch_kick_cpu(unsigned int cpu)
+{
+	arch_send_ipi(cpu);
+}
 
-const char *arch_exception_class_name(unsigned int ec) { return esr_class_name(ec); }
+const char *arch_exception_class_name(unsigned int ec)
+{
+	return esr_class_name(ec);
+}
 
 const char *arch_exit_class_name(const struct vcpu *v)
 {
 	return esr_class_name((unsigned int)FIELD_GET(ESR_EC, v->exit.esr));
 }
-
 
 void arch_dump_vcpu(const struct vcpu *v)
 {
@@ -232,7 +242,8 @@ void arch_dump_vcpu(const struct vcpu *v)
 		  (unsigned long long)FIELD_GET(ESR_ISS, v->exit.esr));
 	bh_printf("  FAR_EL2  %016llx  HPFAR_EL2 %016llx (IPA %#llx)\n",
 		  (unsigned long long)v->exit.far, (unsigned long long)v->exit.hpfar,
-		  (unsigned long long)(((v->exit.hpfar & HPFAR_FIPA_MASK) << HPFAR_FIPA_TO_IPA_SHIFT) |
+		  (unsigned long long)(((v->exit.hpfar & HPFAR_FIPA_MASK)
+					<< HPFAR_FIPA_TO_IPA_SHIFT) |
 				       (v->exit.far & 0xfff)));
 	bh_printf("  ELR      %016llx  SPSR     %016llx\n", (unsigned long long)v->regs.elr,
 		  (unsigned long long)v->regs.spsr);

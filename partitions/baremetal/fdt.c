@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Just enough flattened-device-tree reading for a payload: RAM, CPUs and
- * /chosen/bootargs. The tree is only read, never trusted for lengths
- * beyond its own header.
+ * Just enough flattened-device-tree reading for a payload: RAM, CPUs,
+ * /chosen/bootargs and the interrupt controller. The tree is only read,
+ * never trusted for lengths beyond its own header.
  */
 #include <bulkhead/string.h>
 
@@ -23,6 +23,7 @@
 #define CPUS   3
 #define CPU    4
 #define CHOSEN 5
+#define DEVICE 6 /* any other node under / : the GIC is one of them */
 
 struct bm_platform bm_plat;
 
@@ -78,6 +79,34 @@ static bool starts_with(const char *s, const char *prefix, const char **rest)
 	return true;
 }
 
+/* GIC version from a compatible string list, 0 if it names no GIC. */
+static unsigned int gic_compatible(const char *list, uint32_t len)
+{
+	static const struct {
+		const char *compat;
+		unsigned int version;
+	} gics[] = {
+		{"arm,gic-v3", 3},
+		{"arm,cortex-a15-gic", 2},
+		{"arm,gic-400", 2},
+		{"arm,cortex-a7-gic", 2},
+	};
+
+	/* Strings must end inside the property: compare only those that do. */
+	for (uint32_t off = 0; off < len;) {
+		const char *c = list + off;
+		long n = bounded_len(c, (const uint8_t *)list + len);
+
+		if (n < 0)
+			break;
+		for (size_t i = 0; i < ARRAY_SIZE(gics); i++)
+			if (!strcmp(c, gics[i].compat))
+				return gics[i].version;
+		off += (uint32_t)n + 1;
+	}
+	return 0;
+}
+
 /* Node @name is @base or @base@unit-address. */
 static bool name_is(const char *name, const char *base)
 {
@@ -95,6 +124,10 @@ static void parse(const uint8_t *fdt)
 	/* Which interesting node we are in, by depth (0 = /). */
 	int at[8] = {OTHER};
 	int depth = 0;
+	/* The top-level node being read: its GIC version and first two reg
+	 * addresses, taken when the node ends (properties come in any order). */
+	unsigned int dev_gic = 0, dev_nreg = 0;
+	uint64_t dev_reg[2] = {0, 0};
 
 	if (off_struct >= total || off_strings >= total)
 		return;
@@ -119,6 +152,10 @@ static void parse(const uint8_t *fdt)
 				kind = CHOSEN;
 			else if (depth == 2 && at[1] == CPUS && name_is(name, "cpu"))
 				kind = CPU;
+			else if (depth == 1)
+				kind = DEVICE;
+			if (kind == DEVICE)
+				dev_gic = dev_nreg = 0;
 			if (depth < (int)ARRAY_SIZE(at))
 				at[depth] = kind;
 			depth++;
@@ -126,6 +163,15 @@ static void parse(const uint8_t *fdt)
 		} else if (tok == FDT_END_NODE) {
 			if (--depth < 0)
 				return;
+			if (depth == 1 && at[1] == DEVICE && dev_gic && dev_nreg == 2 &&
+			    !bm_plat.gic_version) {
+				bm_plat.gic_version = dev_gic;
+				bm_plat.gicd_base = dev_reg[0];
+				if (dev_gic == 3)
+					bm_plat.gicr_base = dev_reg[1];
+				else
+					bm_plat.gicc_base = dev_reg[1];
+			}
 		} else if (tok == FDT_PROP) {
 			uint32_t len = be32(p), nameoff = be32(p + 4);
 			const uint8_t *val = p + 8;
@@ -150,6 +196,14 @@ static void parse(const uint8_t *fdt)
 				if (bm_plat.ncpus < BM_MAX_VCPUS)
 					bm_plat.cpu_mpidr[bm_plat.ncpus] = cells(val, cpus_ac);
 				bm_plat.ncpus++;
+			} else if (node == DEVICE && !strcmp(pname, "compatible")) {
+				dev_gic = gic_compatible((const char *)val, len);
+			} else if (node == DEVICE && !strcmp(pname, "reg")) {
+				uint32_t entry = 4 * (root_ac + root_sc);
+
+				for (dev_nreg = 0; dev_nreg < 2 && (dev_nreg + 1) * entry <= len;
+				     dev_nreg++)
+					dev_reg[dev_nreg] = cells(val + dev_nreg * entry, root_ac);
 			} else if (node == CHOSEN && !strcmp(pname, "bootargs")) {
 				size_t n = MIN((size_t)len, sizeof(bm_plat.bootargs) - 1);
 
@@ -178,6 +232,11 @@ void bm_fdt_scan(uint64_t x0)
 		parse((const uint8_t *)(uintptr_t)bm_plat.dtb);
 	if (!bm_plat.ncpus)
 		bm_plat.ncpus = 1;
+	if (!bm_plat.gic_version) {
+		bm_plat.gic_version = 3;
+		bm_plat.gicd_base = BM_GICD_BASE;
+		bm_plat.gicr_base = BM_GICR_BASE;
+	}
 }
 
 bool bm_bootarg(const char *word)

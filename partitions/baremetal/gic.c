@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * GICv3, group 1 only. Registers are reached with 32/64-bit accesses only
- * (no byte accesses), which any emulation of the GIC must support.
+ * GICv3, group 1 only, or GICv2 (GICD + GICC MMIO) when the device tree's
+ * interrupt controller says so (bm_plat.gic_version). Registers are reached
+ * with 32/64-bit accesses only (no byte accesses), which any emulation of
+ * the GIC must support.
  */
 #include "internal.h"
 
@@ -15,6 +17,8 @@
 #define GICD_ICENABLER	0x0180
 #define GICD_ISPENDR	0x0200
 #define GICD_IPRIORITYR 0x0400
+#define GICD_ITARGETSR	0x0800
+#define GICD_SGIR	0x0f00 /* GICv2 */
 #define GICD_IROUTER	0x6000
 
 #define GICR_CTLR	    0x0000
@@ -35,6 +39,21 @@
 
 #define ICC_SRE_SRE BIT(0)
 
+/* GICv2 CPU interface. Without security extensions (QEMU, a GICv2 vCPU
+ * interface) CTLR bit 0 enables group 0, which is signalled as IRQ; with
+ * them it is the non-secure EnableGrp1. Either way bit 0 is what we want. */
+#define GICC_CTLR	 0x0000
+#define GICC_CTLR_EN	 BIT(0)
+#define GICC_PMR	 0x0004
+#define GICC_BPR	 0x0008
+#define GICC_IAR	 0x000c
+#define GICC_EOIR	 0x0010
+#define GICD_CTLR_EN	 BIT(0)
+#define GICD_SGIR_OTHERS (1U << 24)
+#define GICD_SGIR_SELF	 (2U << 24)
+#define GICV2_INTID_MASK 0x3ff /* IAR bits 12:10 name an SGI's source CPU */
+#define GICV3_INTID_MASK 0xffffff
+
 static uintptr_t gicr[BM_MAX_VCPUS];
 static bm_spinlock_t gic_lock = BM_SPINLOCK_INIT;
 
@@ -42,6 +61,16 @@ static struct {
 	bm_irq_handler_t fn;
 	void *arg;
 } irq_table[BM_GIC_MAX_INTID];
+
+static bool gic_v2(void)
+{
+	return bm_plat.gic_version == 2;
+}
+
+static uintptr_t gicd(void)
+{
+	return (uintptr_t)bm_plat.gicd_base;
+}
 
 static void wait_clear(uintptr_t reg, uint32_t bits, const char *what)
 {
@@ -55,22 +84,27 @@ static void wait_clear(uintptr_t reg, uint32_t bits, const char *what)
 
 void bm_gic_init(void)
 {
-	uint32_t ctlr = bm_read32(BM_GICD_BASE + GICD_CTLR);
+	uint32_t ctlr = bm_read32(gicd() + GICD_CTLR);
 
+	if (gic_v2()) {
+		/* Interrupts keep their reset group (see GICC_CTLR_EN). */
+		bm_write32(gicd() + GICD_CTLR, ctlr | GICD_CTLR_EN);
+		return;
+	}
 	if ((ctlr & (GICD_CTLR_ARE | GICD_CTLR_GRP1)) == (GICD_CTLR_ARE | GICD_CTLR_GRP1))
 		return;
 	/* ARE must be set while the groups are still disabled. */
-	bm_write32(BM_GICD_BASE + GICD_CTLR, GICD_CTLR_ARE);
-	wait_clear(BM_GICD_BASE + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
-	bm_write32(BM_GICD_BASE + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
-	wait_clear(BM_GICD_BASE + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
+	bm_write32(gicd() + GICD_CTLR, GICD_CTLR_ARE);
+	wait_clear(gicd() + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
+	bm_write32(gicd() + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
+	wait_clear(gicd() + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
 }
 
 /* The redistributor whose GICR_TYPER affinity matches @mpidr. */
 static uintptr_t find_redist(uint64_t mpidr)
 {
 	uint64_t aff = ((mpidr >> 8) & 0xff000000) | (mpidr & 0xffffff);
-	uintptr_t rd = BM_GICR_BASE;
+	uintptr_t rd = (uintptr_t)bm_plat.gicr_base;
 
 	for (int i = 0; i < GICR_MAX_FRAMES; i++) {
 		uint64_t typer = bm_read64(rd + GICR_TYPER);
@@ -86,18 +120,32 @@ static uintptr_t find_redist(uint64_t mpidr)
 
 uintptr_t bm_gic_redist(unsigned int vcpu)
 {
-	if (vcpu >= BM_MAX_VCPUS)
+	if (vcpu >= BM_MAX_VCPUS || gic_v2())
 		return 0;
 	if (!gicr[vcpu])
 		gicr[vcpu] = find_redist(bm_vcpu_mpidr(vcpu));
 	return gicr[vcpu];
 }
 
+static void gicv2_cpu_init(void)
+{
+	uintptr_t gicc = (uintptr_t)bm_plat.gicc_base;
+
+	bm_write32(gicc + GICC_PMR, 0xff); /* let every priority through */
+	bm_write32(gicc + GICC_BPR, 0);	   /* no preemption grouping */
+	bm_write32(gicc + GICC_CTLR, GICC_CTLR_EN);
+}
+
 void bm_gic_cpu_init(void)
 {
 	unsigned int me = bm_vcpu_id();
-	uintptr_t rd = bm_gic_redist(me);
+	uintptr_t rd;
 
+	if (gic_v2()) {
+		gicv2_cpu_init();
+		return;
+	}
+	rd = bm_gic_redist(me);
 	if (!rd)
 		bm_fatal("GIC: no redistributor for vcpu %u (mpidr 0x%lx)", me,
 			 (unsigned long)bm_vcpu_mpidr(me));
@@ -132,7 +180,16 @@ void bm_gic_enable_irq(uint32_t intid, uint8_t prio)
 	if (intid >= BM_GIC_MAX_INTID)
 		bm_fatal("GIC: bad interrupt %u", intid);
 	bm_spin_lock(&gic_lock);
-	if (intid < 32) {
+	if (gic_v2()) {
+		uintptr_t n = intid / 32 * 4;
+
+		rmw_byte(gicd() + GICD_IPRIORITYR, intid, prio);
+		/* Banked ITARGETSR0-7 read as this CPU's own target bit. */
+		if (intid >= 32)
+			rmw_byte(gicd() + GICD_ITARGETSR, intid,
+				 (uint8_t)bm_read32(gicd() + GICD_ITARGETSR));
+		bm_write32(gicd() + GICD_ISENABLER + n, bit);
+	} else if (intid < 32) {
 		uintptr_t rd = bm_gic_redist(bm_vcpu_id());
 
 		bm_write32(rd + GICR_IGROUPR0, bm_read32(rd + GICR_IGROUPR0) | bit);
@@ -142,13 +199,11 @@ void bm_gic_enable_irq(uint32_t intid, uint8_t prio)
 		uintptr_t n = intid / 32 * 4;
 		uint64_t mpidr = bm_read_sysreg(mpidr_el1);
 
-		bm_write32(BM_GICD_BASE + GICD_IGROUPR + n,
-			   bm_read32(BM_GICD_BASE + GICD_IGROUPR + n) | bit);
-		rmw_byte(BM_GICD_BASE + GICD_IPRIORITYR, intid, prio);
+		bm_write32(gicd() + GICD_IGROUPR + n, bm_read32(gicd() + GICD_IGROUPR + n) | bit);
+		rmw_byte(gicd() + GICD_IPRIORITYR, intid, prio);
 		/* Route to this vCPU: Aff3 at [39:32], Aff2-0 at [23:0]. */
-		bm_write64(BM_GICD_BASE + GICD_IROUTER + 8 * (uintptr_t)intid,
-			   mpidr & MPIDR_AFF_MASK);
-		bm_write32(BM_GICD_BASE + GICD_ISENABLER + n, bit);
+		bm_write64(gicd() + GICD_IROUTER + 8 * (uintptr_t)intid, mpidr & MPIDR_AFF_MASK);
+		bm_write32(gicd() + GICD_ISENABLER + n, bit);
 	}
 	bm_spin_unlock(&gic_lock);
 }
@@ -157,14 +212,18 @@ void bm_gic_disable_irq(uint32_t intid)
 {
 	uint32_t bit = 1U << (intid % 32);
 
-	if (intid < 32) {
+	if (gic_v2()) {
+		/* No RWP in GICv2: the write takes effect at once. */
+		if (intid < BM_GIC_MAX_INTID)
+			bm_write32(gicd() + GICD_ICENABLER + intid / 32 * 4, bit);
+	} else if (intid < 32) {
 		uintptr_t rd = bm_gic_redist(bm_vcpu_id());
 
 		bm_write32(rd + GICR_ICENABLER0, bit);
 		wait_clear(rd + GICR_CTLR, BIT(3), "GICR_CTLR.RWP");
 	} else if (intid < BM_GIC_MAX_INTID) {
-		bm_write32(BM_GICD_BASE + GICD_ICENABLER + intid / 32 * 4, bit);
-		wait_clear(BM_GICD_BASE + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
+		bm_write32(gicd() + GICD_ICENABLER + intid / 32 * 4, bit);
+		wait_clear(gicd() + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
 	}
 }
 
@@ -172,15 +231,21 @@ void bm_gic_set_pending(uint32_t intid)
 {
 	uint32_t bit = 1U << (intid % 32);
 
-	if (intid < 32)
+	if (intid >= BM_GIC_MAX_INTID)
+		return;
+	if (gic_v2() && intid < 16)
+		/* GICv2 ignores ISPENDR0's SGI bits: send it to ourselves. */
+		bm_write32(gicd() + GICD_SGIR, GICD_SGIR_SELF | intid);
+	else if (gic_v2() || intid >= 32)
+		bm_write32(gicd() + GICD_ISPENDR + intid / 32 * 4, bit);
+	else
 		bm_write32(bm_gic_redist(bm_vcpu_id()) + GICR_ISPENDR0, bit);
-	else if (intid < BM_GIC_MAX_INTID)
-		bm_write32(BM_GICD_BASE + GICD_ISPENDR + intid / 32 * 4, bit);
 }
 
 uint32_t bm_gic_ack(void)
 {
-	uint32_t iar = (uint32_t)bm_read_sysreg(icc_iar1_el1);
+	uint32_t iar = gic_v2() ? bm_read32((uintptr_t)bm_plat.gicc_base + GICC_IAR)
+				: (uint32_t)bm_read_sysreg(icc_iar1_el1);
 
 	/* Observe the acknowledge before touching what the handler protects. */
 	__asm__ volatile("dsb sy" : : : "memory");
@@ -189,14 +254,43 @@ uint32_t bm_gic_ack(void)
 
 void bm_gic_eoi(uint32_t iar)
 {
+	if (gic_v2()) {
+		bm_write32((uintptr_t)bm_plat.gicc_base + GICC_EOIR, iar);
+		return;
+	}
 	bm_write_sysreg(icc_eoir1_el1, iar);
 	bm_isb();
+}
+
+uint32_t bm_gic_intid(uint32_t iar)
+{
+	return iar & (gic_v2() ? GICV2_INTID_MASK : GICV3_INTID_MASK);
+}
+
+/* GICv2 names targets by CPU interface number; on QEMU virt and in
+ * Bulkhead cells that is the vCPU index (MPIDR Aff0). */
+static void gicv2_send_sgi(uint32_t intid, int vcpu)
+{
+	uint32_t v = intid & 0xf;
+
+	if (vcpu < 0)
+		v |= GICD_SGIR_OTHERS;
+	else if ((unsigned int)vcpu == bm_vcpu_id())
+		v |= GICD_SGIR_SELF;
+	else
+		v |= (1U << ((unsigned int)vcpu & 7)) << 16;
+	bm_dsb_ish();
+	bm_write32(gicd() + GICD_SGIR, v);
 }
 
 void bm_gic_send_sgi(uint32_t intid, int vcpu)
 {
 	uint64_t v = (uint64_t)(intid & 0xf) << 24;
 
+	if (gic_v2()) {
+		gicv2_send_sgi(intid, vcpu);
+		return;
+	}
 	if (vcpu < 0) {
 		v |= BIT(40); /* IRM: all but self */
 	} else {
@@ -227,7 +321,7 @@ void bm_irq_dispatch(void)
 {
 	for (;;) {
 		uint32_t iar = bm_gic_ack();
-		uint32_t intid = iar & 0xffffff;
+		uint32_t intid = bm_gic_intid(iar);
 		bm_irq_handler_t fn;
 
 		if (intid >= BM_GIC_MAX_INTID)

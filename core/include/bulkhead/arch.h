@@ -17,6 +17,8 @@ unsigned int arch_cpu_id(void);
 int arch_cpu_start(unsigned int cpu);
 /* Stop the calling CPU for good, in the lowest-power wait available. */
 __noreturn void arch_cpu_park(void);
+/* Stop running code but keep serving the hypervisor's own interrupts. */
+__noreturn void arch_cpu_serve_irqs(void);
 /* Power the whole machine off (PSCI SYSTEM_OFF). */
 __noreturn void arch_system_off(void);
 /* Wait for an event from another CPU / wake CPUs waiting in it. */
@@ -28,7 +30,11 @@ uint64_t arch_counter(void);	  /* free-running system counter */
 uint64_t arch_counter_freq(void); /* its frequency in Hz */
 
 /* ---- Console hardware ------------------------------------------------- */
-void arch_console_putc(char c);
+void arch_console_putc(char c);	    /* waits for room: own messages only */
+bool arch_console_try_putc(char c); /* false if the TX FIFO is full */
+int arch_console_getc(void);	    /* -1 if nothing was received */
+/* The console UART's own interrupt sources: received data, TX FIFO room. */
+void arch_console_irqs(bool rx, bool tx);
 
 /* ---- Stage-1 (hypervisor) memory map ---------------------------------- */
 /* Build the hypervisor's own translation tables (boot CPU, MMU off). */

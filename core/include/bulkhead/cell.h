@@ -34,13 +34,13 @@ struct vcpu_exit {
 struct vcpu {
 	struct arch_regs regs; /* first: the exception vectors save here */
 	struct cell *cell;
-	unsigned int index; /* vCPU number inside the cell (= virtual MPIDR Aff0) */
-	unsigned int pcpu;  /* physical CPU it is pinned to */
+	unsigned int index;	 /* vCPU number inside the cell (= virtual MPIDR Aff0) */
+	unsigned int pcpu;	 /* physical CPU it is pinned to */
 	volatile uint32_t state; /* enum vcpu_state */
-	uint64_t start_entry;    /* for VCPU_ON_PENDING */
+	uint64_t start_entry;	 /* for VCPU_ON_PENDING */
 	uint64_t start_ctx;
 	struct vcpu_exit exit;
-	uint64_t exits;                       /* all guest exits */
+	uint64_t exits;				    /* all guest exits */
 	uint64_t exits_by_class[VCPU_EXIT_CLASSES]; /* by exception class */
 	uint64_t irq_exits;
 	struct vgic_vcpu vgic;
@@ -68,9 +68,7 @@ struct cell {
 	struct vgic_dist vgic;
 	struct vdev vdevs[CELL_MAX_VDEVS];
 	unsigned int nvdevs;
-	/* emulated console line buffer */
-	char line[160];
-	uint32_t line_len;
+	struct vuart vuart;
 };
 
 /* The vCPU on the calling physical CPU, or NULL. */
@@ -80,11 +78,13 @@ unsigned int cell_count(void);
 
 /* Boot: build every cell's stage 2 and start them (boot CPU). */
 int cells_init(void);
+/* The CPU that takes the console's interrupts. */
+bool cell_console_cpu(unsigned int cpu);
 /* Each physical CPU ends up here: run the vCPU pinned to it, or park. */
 __noreturn void cpu_run_loop(void);
 
 /* Guest-triggered events the arch trap code reports. */
-__noreturn void vcpu_off(struct vcpu *v);            /* PSCI CPU_OFF */
+__noreturn void vcpu_off(struct vcpu *v); /* PSCI CPU_OFF */
 __noreturn void cell_stop(struct vcpu *v, bool restart, const char *why);
 enum guest_fault {
 	GUEST_FAULT_DATA,   /* injected as a synchronous external data abort */

@@ -8,19 +8,18 @@ struct vcpu;
 struct cell;
 
 struct mmio_access {
-	ipa_t addr;     /* faulting IPA */
-	uint64_t value; /* store: value written; load: filled by the device */
-	unsigned int size;      /* bytes: 1, 2, 4 or 8 */
-	unsigned int reg;       /* Xt; 31 = XZR */
+	ipa_t addr;	   /* faulting IPA */
+	uint64_t value;	   /* store: value written; load: filled by the device */
+	unsigned int size; /* bytes: 1, 2, 4 or 8 */
+	unsigned int reg;  /* Xt; 31 = XZR */
 	bool write;
-	bool sign_extend;       /* load: sign-extend to the register width */
-	bool reg64;             /* Xt is 64-bit (else Wt: upper 32 bits cleared) */
+	bool sign_extend; /* load: sign-extend to the register width */
+	bool reg64;	  /* Xt is 64-bit (else Wt: upper 32 bits cleared) */
 };
 
 /* A device's handler: offset is relative to its base. 0 if handled; a
  * negative value makes the access a guest fault (fault policy applies). */
-typedef int (*mmio_handler_t)(struct vcpu *v, void *dev, uint64_t offset,
-			      struct mmio_access *a);
+typedef int (*mmio_handler_t)(struct vcpu *v, void *dev, uint64_t offset, struct mmio_access *a);
 
 /* Find and run the emulated device covering a->addr in the vCPU's cell. */
 int mmio_dispatch(struct vcpu *v, struct mmio_access *a);

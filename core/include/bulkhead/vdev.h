@@ -18,8 +18,26 @@ const struct vdev *vdev_find(struct cell *c, ipa_t addr, unsigned int size);
 int vdev_add(struct cell *c, ipa_t base, uint64_t size, mmio_handler_t handler, void *dev);
 
 /* Emulated PL011 (core/vuart.c). */
+#define VUART_RX_FIFO  64 /* a PL011 has 32; input arrives in bursts */
+#define VUART_LINE_MAX 160
+
+struct vuart {
+	uint32_t ctl[10]; /* IBRD..DMACR as written, read back */
+	uint32_t imsc;
+	char rx[VUART_RX_FIFO];
+	uint32_t rx_head, rx_tail;
+	uint64_t rx_dropped;
+	bool line_level; /* interrupt line as last told to the vGIC */
+	char line[VUART_LINE_MAX];
+	uint32_t line_len;
+};
+
 int vuart_mmio(struct vcpu *v, void *dev, uint64_t offset, struct mmio_access *a);
 /* Console output of a cell, a line at a time (caller holds the cell lock). */
 void vuart_putc(struct cell *c, char ch);
+/* A received character for the cell (caller holds the cell lock). */
+void vuart_rx(struct cell *c, char ch);
+/* Back to reset state (cell restart): input, masks, partial line. */
+void vuart_reset(struct cell *c);
 /* Flush a partial console line of a cell (when it stops). */
 void vuart_flush(struct cell *c);

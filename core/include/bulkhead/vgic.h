@@ -16,13 +16,13 @@
 struct cell;
 struct vcpu;
 
-#define VGIC_NR_IRQS 1020
-#define VGIC_NR_PRIVATE 32 /* SGIs 0-15, PPIs 16-31 */
-#define VGIC_QUEUE_LEN 64
-#define VGIC_MAX_LRS 16
-#define VGIC_IDLE_PRIO 0xff
+#define VGIC_NR_IRQS	 1020
+#define VGIC_NR_PRIVATE	 32 /* SGIs 0-15, PPIs 16-31 */
+#define VGIC_QUEUE_LEN	 64
+#define VGIC_MAX_LRS	 16
+#define VGIC_IDLE_PRIO	 0xff
 #define VGIC_V3_RD_FRAME 0x20000
-#define VGIC_DIST_SIZE 0x10000
+#define VGIC_DIST_SIZE	 0x10000
 #define VGIC_V2_CPU_SIZE 0x2000
 
 /* A list register, independent of its GICv2/v3 encoding. */
@@ -37,7 +37,7 @@ struct vlr {
 	uint32_t intid;
 	uint32_t pintid; /* hw: physical INTID deactivated by the guest's EOI */
 	uint8_t prio;
-	uint8_t state;  /* enum vlr_state */
+	uint8_t state;	/* enum vlr_state */
 	uint8_t source; /* GICv2 SGIs: requesting vCPU */
 	bool hw;
 	bool group1;
@@ -54,32 +54,32 @@ struct vgic_pending {
 /* Per vCPU: banked SGI/PPI state and what waits for a list register. */
 struct vgic_vcpu {
 	uint8_t prio[VGIC_NR_PRIVATE];
-	uint32_t enabled;   /* virtual enable of SGIs and software PPIs */
+	uint32_t enabled; /* virtual enable of SGIs and software PPIs */
 	uint32_t group;
-	uint32_t ppi_cfg;   /* ICFGR1: PPIs 16-31, 2 bits each -> 1 bit edge */
+	uint32_t ppi_cfg;	      /* ICFGR1: PPIs 16-31, 2 bits each -> 1 bit edge */
 	uint32_t sgi_pending_src[16]; /* GICv2: source vCPUs per SGI */
-	bool sleeping;      /* GICR_WAKER.ProcessorSleep */
+	bool sleeping;		      /* GICR_WAKER.ProcessorSleep */
 	struct vgic_pending queue[VGIC_QUEUE_LEN];
 	unsigned int queued;
 	struct vlr shadow[VGIC_MAX_LRS]; /* what we last wrote to each LR */
-	uint64_t injected;  /* interrupts put into list registers */
-	uint64_t lr_overflows; /* had to wait for a free list register */
+	uint64_t injected;		 /* interrupts put into list registers */
+	uint64_t lr_overflows;		 /* had to wait for a free list register */
 	arch_spinlock_t lock;
 };
 
 /* Per cell: the distributor's state for the interrupts the cell owns. */
 struct vgic_dist {
 	uint32_t ctlr;
-	uint32_t owned[VGIC_NR_IRQS / 32 + 1];   /* SPIs this cell owns */
-	uint32_t hwirq[VGIC_NR_IRQS / 32 + 1];   /* ... backed by a physical SPI */
+	uint32_t owned[VGIC_NR_IRQS / 32 + 1];	 /* SPIs this cell owns */
+	uint32_t hwirq[VGIC_NR_IRQS / 32 + 1];	 /* ... backed by a physical SPI */
 	uint32_t enabled[VGIC_NR_IRQS / 32 + 1]; /* virtual enable (shadow) */
 	uint32_t group[VGIC_NR_IRQS / 32 + 1];
 	uint32_t edge[VGIC_NR_IRQS / 32 + 1];
 	uint32_t sw_level[VGIC_NR_IRQS / 32 + 1]; /* software SPIs: line level */
 	uint8_t prio[VGIC_NR_IRQS];
-	uint8_t target[VGIC_NR_IRQS]; /* vCPU index the SPI is routed to */
+	uint8_t target[VGIC_NR_IRQS];	     /* vCPU index the SPI is routed to */
 	uint32_t irm[VGIC_NR_IRQS / 32 + 1]; /* GICv3 IROUTER.IRM per SPI */
-	uint32_t nr_lines; /* GICD_TYPER.ITLinesNumber + 1, in units of 32 */
+	uint32_t nr_lines;		     /* GICD_TYPER.ITLinesNumber + 1, in units of 32 */
 	unsigned int version;
 };
 

@@ -63,18 +63,18 @@ const char *esr_class_name(unsigned int ec);
 #endif
 
 /* Data abort ISS (valid syndrome when ISV = 1) */
-#define ESR_DABT_ISV BIT(24)
-#define ESR_DABT_SAS_SHIFT 22
-#define ESR_DABT_SAS_WIDTH 2
-#define ESR_DABT_SSE BIT(21)
-#define ESR_DABT_SRT_SHIFT 16
-#define ESR_DABT_SRT_WIDTH 5
-#define ESR_DABT_SF BIT(15)
-#define ESR_DABT_FNV BIT(10)
-#define ESR_DABT_CM BIT(8)
-#define ESR_DABT_S1PTW BIT(7)
-#define ESR_DABT_WNR BIT(6)
-#define ESR_IL BIT(25)
+#define ESR_DABT_ISV	       BIT(24)
+#define ESR_DABT_SAS_SHIFT     22
+#define ESR_DABT_SAS_WIDTH     2
+#define ESR_DABT_SSE	       BIT(21)
+#define ESR_DABT_SRT_SHIFT     16
+#define ESR_DABT_SRT_WIDTH     5
+#define ESR_DABT_SF	       BIT(15)
+#define ESR_DABT_FNV	       BIT(10)
+#define ESR_DABT_CM	       BIT(8)
+#define ESR_DABT_S1PTW	       BIT(7)
+#define ESR_DABT_WNR	       BIT(6)
+#define ESR_IL		       BIT(25)
 /* Fault status codes */
 #define ESR_FSC_SYNC_EXT_ABORT 0x10
 
@@ -87,18 +87,18 @@ const char *esr_class_name(unsigned int ec);
 #define ESR_SYS_OP1_WIDTH 3
 #define ESR_SYS_CRN_SHIFT 10
 #define ESR_SYS_CRN_WIDTH 4
-#define ESR_SYS_RT_SHIFT 5
-#define ESR_SYS_RT_WIDTH 5
+#define ESR_SYS_RT_SHIFT  5
+#define ESR_SYS_RT_WIDTH  5
 #define ESR_SYS_CRM_SHIFT 1
 #define ESR_SYS_CRM_WIDTH 4
-#define ESR_SYS_READ BIT(0)
+#define ESR_SYS_READ	  BIT(0)
 
 /* HVC/SMC ISS: the immediate */
 #define ESR_HVC_IMM_SHIFT 0
 #define ESR_HVC_IMM_WIDTH 16
 
 /* HPFAR_EL2.FIPA holds IPA[51:12] in bits [43:4] */
-#define HPFAR_FIPA_MASK GENMASK(43, 4)
+#define HPFAR_FIPA_MASK		GENMASK(43, 4)
 #define HPFAR_FIPA_TO_IPA_SHIFT 8
 
 #ifndef __ASSEMBLY__

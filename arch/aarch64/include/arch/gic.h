@@ -5,13 +5,13 @@
 #include <bulkhead/types.h>
 
 /* SGI the hypervisor sends itself: "leave the guest and look at your cell". */
-#define HYP_IPI_KICK 0
-#define GIC_SPURIOUS 1023
-#define GIC_INTID_MASK 0x3ff /* no LPIs: INTIDs fit in 10 bits */
+#define HYP_IPI_KICK	  0
+#define GIC_SPURIOUS	  1023
+#define GIC_INTID_MASK	  0x3ff /* no LPIs: INTIDs fit in 10 bits */
 #define GIC_FIRST_SPECIAL 1020
 /* Physical priorities: Bulkhead's kick above the interrupts it forwards. */
-#define GIC_PRIO_KICK 0x80
-#define GIC_PRIO_GUEST 0xa0
+#define GIC_PRIO_KICK	  0x80
+#define GIC_PRIO_GUEST	  0xa0
 
 struct vlr;
 
@@ -21,7 +21,7 @@ struct gic_ops {
 	void (*init_cpu)(unsigned int cpu);
 	void (*send_sgi)(unsigned int cpu, unsigned int sgi);
 	unsigned int (*ack)(void);
-	void (*eoi)(unsigned int intid);        /* priority drop */
+	void (*eoi)(unsigned int intid);	/* priority drop */
 	void (*deactivate)(unsigned int intid); /* end of the interrupt */
 	void (*irq_enable)(unsigned int intid, unsigned int cpu, bool on);
 	void (*irq_set_pending)(unsigned int intid, unsigned int cpu, bool pending);

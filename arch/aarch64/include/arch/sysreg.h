@@ -9,18 +9,18 @@
 
 /* One static inline read/write pair per register, generated. */
 #define SYSREG_RW(name)                                                      \
-	static inline uint64_t read_##name(void)                             \
+	static inline __unused uint64_t read_##name(void)                    \
 	{                                                                    \
 		uint64_t v;                                                  \
 		__asm__ volatile("mrs %0, " #name : "=r"(v));                \
 		return v;                                                    \
 	}                                                                    \
-	static inline void write_##name(uint64_t v)                          \
+	static inline __unused void write_##name(uint64_t v)                 \
 	{                                                                    \
 		__asm__ volatile("msr " #name ", %0" : : "r"(v) : "memory"); \
 	}
 #define SYSREG_RO(name)                                       \
-	static inline uint64_t read_##name(void)              \
+	static inline __unused uint64_t read_##name(void)     \
 	{                                                     \
 		uint64_t v;                                   \
 		__asm__ volatile("mrs %0, " #name : "=r"(v)); \
@@ -28,16 +28,16 @@
 	}
 
 /* For registers older assemblers do not know by name: S<op0>_<op1>_C<n>_C<m>_<op2>. */
-#define SYSREG_RW_NAMED(name, enc)                                             \
-	static inline uint64_t read_##name(void)                               \
-	{                                                                      \
-		uint64_t v;                                                    \
-		__asm__ volatile("mrs %0, " enc : "=r"(v));                    \
-		return v;                                                      \
-	}                                                                      \
-	static inline void write_##name(uint64_t v)                            \
-	{                                                                      \
-		__asm__ volatile("msr " enc ", %0" : : "r"(v) : "memory");     \
+#define SYSREG_RW_NAMED(name, enc)                                         \
+	static inline __unused uint64_t read_##name(void)                  \
+	{                                                                  \
+		uint64_t v;                                                \
+		__asm__ volatile("mrs %0, " enc : "=r"(v));                \
+		return v;                                                  \
+	}                                                                  \
+	static inline __unused void write_##name(uint64_t v)               \
+	{                                                                  \
+		__asm__ volatile("msr " enc ", %0" : : "r"(v) : "memory"); \
 	}
 
 SYSREG_RO(currentel)
@@ -179,64 +179,64 @@ static inline void sev(void)
 #define MAIR_ATTR(idx, attr)   ((attr) << (8 * (idx)))
 
 /* HCR_EL2 */
-#define HCR_EL2_VM BIT(0)    /* stage-2 translation */
-#define HCR_EL2_SWIO BIT(1)
-#define HCR_EL2_FMO BIT(3)   /* physical FIQ to EL2 */
-#define HCR_EL2_IMO BIT(4)   /* physical IRQ to EL2 */
-#define HCR_EL2_AMO BIT(5)   /* SError to EL2 */
-#define HCR_EL2_VSE BIT(8)   /* virtual SError pending */
-#define HCR_EL2_FB BIT(9)    /* broadcast TLB/I-cache maintenance */
+#define HCR_EL2_VM	  BIT(0) /* stage-2 translation */
+#define HCR_EL2_SWIO	  BIT(1)
+#define HCR_EL2_FMO	  BIT(3) /* physical FIQ to EL2 */
+#define HCR_EL2_IMO	  BIT(4) /* physical IRQ to EL2 */
+#define HCR_EL2_AMO	  BIT(5) /* SError to EL2 */
+#define HCR_EL2_VSE	  BIT(8) /* virtual SError pending */
+#define HCR_EL2_FB	  BIT(9) /* broadcast TLB/I-cache maintenance */
 #define HCR_EL2_BSU_SHIFT 10
 #define HCR_EL2_BSU_WIDTH 2
 #define HCR_EL2_BSU_INNER 1
-#define HCR_EL2_TSC BIT(19)   /* trap SMC */
-#define HCR_EL2_TIDCP BIT(20) /* trap IMPLEMENTATION DEFINED registers */
-#define HCR_EL2_TACR BIT(21)  /* trap ACTLR_EL1 */
-#define HCR_EL2_TSW BIT(22)   /* trap cache maintenance by set/way */
-#define HCR_EL2_RW BIT(31)
-#define HCR_EL2_TLOR BIT(35)
-#define HCR_EL2_APK BIT(40)
-#define HCR_EL2_API BIT(41)
+#define HCR_EL2_TSC	  BIT(19) /* trap SMC */
+#define HCR_EL2_TIDCP	  BIT(20) /* trap IMPLEMENTATION DEFINED registers */
+#define HCR_EL2_TACR	  BIT(21) /* trap ACTLR_EL1 */
+#define HCR_EL2_TSW	  BIT(22) /* trap cache maintenance by set/way */
+#define HCR_EL2_RW	  BIT(31)
+#define HCR_EL2_TLOR	  BIT(35)
+#define HCR_EL2_APK	  BIT(40)
+#define HCR_EL2_API	  BIT(41)
 
 /* MDCR_EL2 */
-#define MDCR_EL2_HPMN_SHIFT 0
-#define MDCR_EL2_HPMN_WIDTH 5
-#define MDCR_EL2_TDA BIT(9)
-#define MDCR_EL2_TDOSA BIT(10)
-#define MDCR_EL2_TDRA BIT(11)
-#define MDCR_EL2_TPMS BIT(14)
-#define MDCR_EL2_HPMD BIT(17)
-#define MDCR_EL2_TTRF BIT(19)
-#define PMCR_N_SHIFT 11
-#define PMCR_N_WIDTH 5
+#define MDCR_EL2_HPMN_SHIFT	 0
+#define MDCR_EL2_HPMN_WIDTH	 5
+#define MDCR_EL2_TDA		 BIT(9)
+#define MDCR_EL2_TDOSA		 BIT(10)
+#define MDCR_EL2_TDRA		 BIT(11)
+#define MDCR_EL2_TPMS		 BIT(14)
+#define MDCR_EL2_HPMD		 BIT(17)
+#define MDCR_EL2_TTRF		 BIT(19)
+#define PMCR_N_SHIFT		 11
+#define PMCR_N_WIDTH		 5
 #define ID_AA64DFR0_PMUVER_SHIFT 8
 #define ID_AA64DFR0_PMUVER_WIDTH 4
 
 /* CPTR_EL2 (E2H == 0) */
 #define CPTR_EL2_RES1 0x32ffULL
-#define CPTR_EL2_TTA BIT(20)
-#define CPTR_EL2_TAM BIT(30)
+#define CPTR_EL2_TTA  BIT(20)
+#define CPTR_EL2_TAM  BIT(30)
 
 /* CNTHCTL_EL2 (E2H == 0) */
 #define CNTHCTL_EL1PCTEN BIT(0)
-#define CNTHCTL_EL1PCEN BIT(1)
+#define CNTHCTL_EL1PCEN	 BIT(1)
 
 /* VTCR_EL2 */
-#define VTCR_T0SZ_SHIFT 0
-#define VTCR_T0SZ_WIDTH 6
-#define VTCR_SL0_SHIFT 6
-#define VTCR_SL0_WIDTH 2
+#define VTCR_T0SZ_SHIFT	 0
+#define VTCR_T0SZ_WIDTH	 6
+#define VTCR_SL0_SHIFT	 6
+#define VTCR_SL0_WIDTH	 2
 #define VTCR_IRGN0_SHIFT 8
 #define VTCR_IRGN0_WIDTH 2
 #define VTCR_ORGN0_SHIFT 10
 #define VTCR_ORGN0_WIDTH 2
-#define VTCR_SH0_SHIFT 12
-#define VTCR_SH0_WIDTH 2
-#define VTCR_TG0_SHIFT 14
-#define VTCR_TG0_WIDTH 2
-#define VTCR_PS_SHIFT 16
-#define VTCR_PS_WIDTH 3
-#define VTCR_RES1 BIT(31)
+#define VTCR_SH0_SHIFT	 12
+#define VTCR_SH0_WIDTH	 2
+#define VTCR_TG0_SHIFT	 14
+#define VTCR_TG0_WIDTH	 2
+#define VTCR_PS_SHIFT	 16
+#define VTCR_PS_WIDTH	 3
+#define VTCR_RES1	 BIT(31)
 #define VTTBR_VMID_SHIFT 48
 #define VTTBR_VMID_WIDTH 8
 
@@ -247,12 +247,12 @@ static inline void sev(void)
 #define SCTLR_EL1_RESET 0x30d00800ULL
 
 /* SPSR_ELx */
-#define SPSR_MODE_EL0T 0x0
-#define SPSR_MODE_EL1T 0x4
-#define SPSR_MODE_EL1H 0x5
+#define SPSR_MODE_EL0T	  0x0
+#define SPSR_MODE_EL1T	  0x4
+#define SPSR_MODE_EL1H	  0x5
 #define SPSR_MODE_AARCH32 BIT(4)
-#define SPSR_DAIF_MASKED (0xfULL << 6)
-#define SPSR_M_SHIFT	0
-#define SPSR_M_WIDTH	4
-#define SPSR_DAIF_SHIFT 6
-#define SPSR_DAIF_WIDTH 4
+#define SPSR_DAIF_MASKED  (0xfULL << 6)
+#define SPSR_M_SHIFT	  0
+#define SPSR_M_WIDTH	  4
+#define SPSR_DAIF_SHIFT	  6
+#define SPSR_DAIF_WIDTH	  4

@@ -2,11 +2,38 @@
 /* Test hooks of the host "architecture". */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Everything arch_console_putc() printed since the last reset. */
+struct cell;
+
+/* Everything the console UART sent since the last reset. */
 const char *fake_console_output(void);
 void fake_console_reset(void);
+/* A UART whose TX FIFO accepts only @room more characters (-1: unlimited). */
+void fake_console_room(int room);
+void fake_console_input(const char *s);
 void fake_set_cpu_id(unsigned int cpu);
 void fake_set_counter(uint64_t ticks);
+
+/* Cells the core sees (cell_by_index/cell_count). */
+void fake_cells(struct cell **cells, unsigned int n);
+
+/* The physical GIC as the vGIC left it. */
+struct fake_gic {
+	uint32_t enabled[32]; /* SPIs */
+	uint32_t pending[32];
+	uint32_t edge[32];
+	uint8_t route[1020];	 /* CPU per SPI */
+	uint32_t ppi_enabled[4]; /* per CPU, INTID < 32 */
+	unsigned int kicks[4];
+	unsigned int nr_lrs;
+	bool underflow;
+};
+extern struct fake_gic fake_gic;
+void fake_gic_reset(unsigned int nr_lrs);
+/* The guest acknowledged / ended the interrupt in list register @i. */
+void fake_lr_set_state(unsigned int i, unsigned int state);
+struct vlr;
+void fake_lr_get(unsigned int i, struct vlr *lr);

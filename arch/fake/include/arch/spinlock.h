@@ -3,6 +3,7 @@
 #pragma once
 
 #include <assert.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct {
@@ -18,6 +19,14 @@ static inline void arch_spin_lock(arch_spinlock_t *l)
 {
 	assert(!l->held && "recursive lock in a single-threaded test");
 	l->held = 1;
+}
+
+static inline bool arch_spin_trylock(arch_spinlock_t *l)
+{
+	if (l->held)
+		return false;
+	l->held = 1;
+	return true;
 }
 
 static inline void arch_spin_unlock(arch_spinlock_t *l)

@@ -45,6 +45,12 @@ struct bm_platform {
 	unsigned int ncpus; /* /cpus/cpu@* nodes (1 if no DTB) */
 	uint64_t cpu_mpidr[BM_MAX_VCPUS];
 	char bootargs[256]; /* /chosen/bootargs */
+	/* Interrupt controller: a top-level node compatible with a GICv3 or
+	 * GICv2; without one, GICv3 at BM_GICD_BASE / BM_GICR_BASE. */
+	unsigned int gic_version; /* 2 or 3 */
+	uint64_t gicd_base;
+	uint64_t gicr_base; /* GICv3: first redistributor region */
+	uint64_t gicc_base; /* GICv2: CPU interface */
 };
 extern struct bm_platform bm_plat;
 /* True if the whitespace-separated word @word is in /chosen/bootargs. */

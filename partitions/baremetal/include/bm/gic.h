@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Minimal GICv3 driver: group-1 interrupts only, affinity routing, system
- * register CPU interface. Interrupt IDs: SGI 0-15, PPI 16-31, SPI 32-1019.
+ * Minimal GIC driver. GICv3: group-1 interrupts only, affinity routing,
+ * system register CPU interface. GICv2 (a "arm,cortex-a15-gic" or
+ * "arm,gic-400" node in the device tree): GICD and GICC MMIO, SPIs
+ * targeted at the enabling CPU. Interrupt IDs: SGI 0-15, PPI 16-31,
+ * SPI 32-1019.
  */
 #pragma once
 
@@ -22,12 +25,15 @@ void bm_gic_enable_irq(uint32_t intid, uint8_t prio);
 void bm_gic_disable_irq(uint32_t intid);
 /* Make @intid pending by software (ISPENDR): lets tests raise an SPI. */
 void bm_gic_set_pending(uint32_t intid);
-/* Acknowledge (ICC_IAR1_EL1) / end (ICC_EOIR1_EL1) one interrupt. */
+/* Acknowledge (ICC_IAR1_EL1 / GICC_IAR) / end (ICC_EOIR1_EL1 / GICC_EOIR)
+ * one interrupt. bm_gic_eoi takes the acknowledge value unchanged. */
 uint32_t bm_gic_ack(void);
 void bm_gic_eoi(uint32_t iar);
+/* The interrupt ID in an acknowledge value (BM_GIC_SPURIOUS if none). */
+uint32_t bm_gic_intid(uint32_t iar);
 /* SGI @intid (0-15) to vCPU @vcpu, or to every other vCPU if @vcpu < 0. */
 void bm_gic_send_sgi(uint32_t intid, int vcpu);
-/* Redistributor of @vcpu (0 if none found), for tests that poke it. */
+/* Redistributor of @vcpu (0 if none found, or GICv2), for tests that poke it. */
 uintptr_t bm_gic_redist(unsigned int vcpu);
 
 /* IRQ vector dispatch: acks, calls the handler, EOIs, until none pending. */

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The physical console, shared by every cell and the hypervisor. Each cell
+ * writes whole lines into its own bounded ring; rings are drained a line at
+ * a time, round-robin, only as fast as the UART takes characters, so a slow
+ * UART or a chatty cell never stalls another cell or the hypervisor. A full
+ * ring drops the line and counts it. Input goes to one cell at a time.
+ */
+#pragma once
+
+#include <bulkhead/types.h>
+
+struct cell;
+
+#define CONSOLE_RING_SIZE 8192 /* per cell; a power of two */
+#define CONSOLE_ESCAPE	  0x1d /* Ctrl-]: the next key is for Bulkhead */
+
+struct console_stats {
+	uint64_t lines;
+	uint64_t dropped_lines;
+};
+
+/* A complete line of @c's output (without its newline); caller holds c->lock. */
+void console_cell_line(struct cell *c, const char *line, size_t len);
+/* Write out what the UART takes right now. Never waits. */
+void console_kick(void);
+/* Write out all of @c's pending lines, waiting for the UART (used when the
+ * cell stops, so what it printed comes before the report of its end). */
+void console_flush_cell(const struct cell *c);
+/* The console UART interrupted: take input, continue output. */
+void console_irq(void);
+/* One received character (escape handling, then to the focused cell). */
+void console_input(char ch);
+/* Hand console input to cell @index (or the first cell that can take it). */
+void console_set_focus(unsigned int index);
+unsigned int console_focus(void);
+struct console_stats console_cell_stats(const struct cell *c);
+/* Set the console up once the cells exist: interrupts to @cpu. */
+void console_start(unsigned int cpu);

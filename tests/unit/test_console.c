@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Console rings: whole lines, round-robin between cells, drops when full,
+ * never waiting for the UART; input focus and the escape key. */
+#include <bulkhead/console.h>
+#include <bulkhead/printf.h>
+#include <bulkhead/vdev.h>
+
+#include "cellfix.h"
+#include "ut.h"
+
+static struct cell *list[2];
+static struct cellfix *a, *b;
+
+static void setup(void)
+{
+	a = cellfix_new("a", 0, 1, NULL, 0);
+	b = cellfix_new("b", 1, 1, NULL, 0);
+	list[0] = &a->c;
+	list[1] = &b->c;
+	fake_cells(list, 2);
+	fake_console_reset();
+	fake_gic_reset(4);
+}
+
+static void teardown(void)
+{
+	fake_console_room(-1);
+	console_flush_cell(&a->c);
+	console_flush_cell(&b->c);
+	free(a);
+	free(b);
+}
+
+static void line(struct cellfix *f, const char *s)
+{
+	arch_spin_lock(&f->c.lock);
+	console_cell_line(&f->c, s, strlen(s));
+	arch_spin_unlock(&f->c.lock);
+}
+
+TEST(console_round_robin_whole_lines_without_waiting)
+{
+	setup();
+	fake_console_room(0); /* a UART that takes nothing yet */
+	for (int i = 0; i < 5; i++)
+		line(a, "aaaa");
+	line(b, "bbbb");
+	EXPECT_STREQ(fake_console_output(), ""); /* nobody waited */
+	fake_console_room(9);			 /* half a line fits */
+	console_kick();
+	EXPECT_STREQ(fake_console_output(), "[a] aaaa\r");
+	fake_console_room(-1);
+	console_kick();
+	/* The started line is finished, then b gets its turn before a's rest. */
+	EXPECT_STREQ(fake_console_output(),
+		     "[a] aaaa\r\n[b] bbbb\r\n[a] aaaa\r\n[a] aaaa\r\n[a] aaaa\r\n[a] aaaa\r\n");
+	teardown();
+}
+
+TEST(console_full_ring_drops_lines_and_counts_them)
+{
+	char l[100];
+	struct console_stats before;
+
+	setup();
+	before = console_cell_stats(&a->c); /* rings outlive a test */
+	memset(l, 'x', sizeof(l) - 1);
+	l[sizeof(l) - 1] = '\0';
+	fake_console_room(0);
+	for (int i = 0; i < 100; i++) /* 100 * 101 bytes > 8 KiB */
+		line(a, l);
+	EXPECT_EQ(console_cell_stats(&a->c).lines - before.lines, CONSOLE_RING_SIZE / 101);
+	EXPECT_EQ(console_cell_stats(&a->c).dropped_lines - before.dropped_lines,
+		  100 - CONSOLE_RING_SIZE / 101);
+	/* The other cell's ring is its own: nothing of b is lost. */
+	line(b, "still here");
+	EXPECT_EQ(console_cell_stats(&b->c).dropped_lines, 0);
+	EXPECT_EQ(console_cell_stats(&b->c).lines > 0, 1);
+	fake_console_room(-1);
+	console_kick();
+	EXPECT_TRUE(strstr(fake_console_output(), "[b] still here\r\n") != NULL);
+	teardown();
+}
+
+TEST(console_hypervisor_message_never_cuts_a_cell_line)
+{
+	setup();
+	line(b, "first");
+	fake_console_room(0);
+	line(a, "0123456789");
+	fake_console_room(6); /* "[a] 01" */
+	console_kick();
+	fake_console_room(-1);
+	bh_printf("hyp says hi\n");
+	EXPECT_TRUE(strstr(fake_console_output(), "[a] 0123456789\r\nhyp says hi\r\n") != NULL);
+	teardown();
+}
+
+TEST(console_escape_switches_input_focus)
+{
+	setup();
+	console_set_focus(0);
+	fake_console_input("x\x1d"
+			   "1y\x1d\x1dz");
+	console_irq();
+	EXPECT_EQ(console_focus(), 1);
+	EXPECT_EQ(a->c.vuart.rx_head, 1); /* "x" */
+	EXPECT_EQ(a->c.vuart.rx[0], 'x');
+	EXPECT_EQ(b->c.vuart.rx_head, 3); /* "y", a literal Ctrl-], "z" */
+	EXPECT_EQ(b->c.vuart.rx[1], 0x1d);
+	EXPECT_TRUE(strstr(fake_console_output(), "input goes to cell 1 (b)") != NULL);
+	/* Any other key after the escape lists the cells. */
+	fake_console_input("\x1d?");
+	console_irq();
+	EXPECT_TRUE(strstr(fake_console_output(), "   1 b            running, input") != NULL);
+	teardown();
+}

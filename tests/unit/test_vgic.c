@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Virtual GIC register logic and list-register allocation: only owned
+ * interrupts exist, physical state is forwarded, SGIs stay inside the cell,
+ * list registers are filled by priority with eviction and maintenance.
+ */
+#include <bulkhead/vdev.h>
+#include <bulkhead/vgic.h>
+
+#include "cellfix.h"
+#include "ut.h"
+
+static const uint16_t rtc_irq[] = {34};
+
+static struct cellfix *setup(unsigned int ncpus, unsigned int nr_lrs)
+{
+	static struct cell *list[1];
+	struct cellfix *f;
+
+	fake_gic_reset(nr_lrs);
+	f = cellfix_new("c", 0, ncpus, rtc_irq, 1);
+	list[0] = &f->c;
+	fake_cells(list, 1);
+	return f;
+}
+
+static uint64_t dist_rd(struct cellfix *f, uint64_t off, unsigned int size)
+{
+	struct mmio_access a = {.size = size, .reg64 = true};
+
+	EXPECT_EQ(vgic_dist_mmio(&f->v[0], NULL, off, &a), 0);
+	return a.value;
+}
+
+static void dist_wr(struct cellfix *f, uint64_t off, uint64_t val, unsigned int size)
+{
+	struct mmio_access a = {.size = size, .write = true, .value = val};
+
+	EXPECT_EQ(vgic_dist_mmio(&f->v[0], NULL, off, &a), 0);
+}
+
+static uint64_t redist_rd(struct cellfix *f, uint64_t off, unsigned int size)
+{
+	struct mmio_access a = {.size = size, .reg64 = true};
+
+	EXPECT_EQ(vgic_redist_mmio(&f->v[0], NULL, off, &a), 0);
+	return a.value;
+}
+
+TEST(vgic_typer_describes_only_the_cell)
+{
+	struct cellfix *f = setup(2, 4);
+	uint64_t typer = dist_rd(f, 0x004, 4);
+
+	EXPECT_EQ(typer & 0x1f, 1);	    /* 64 lines cover INTIDs 33 and 34 */
+	EXPECT_EQ((typer >> 5) & 7, 1);	    /* two vCPUs */
+	EXPECT_EQ((typer >> 19) & 0x1f, 9); /* 10 ID bits, no LPIs */
+	EXPECT_EQ(dist_rd(f, 0xffe8, 4) >> 4 & 0xf, 3);
+	free(f);
+}
+
+TEST(vgic_owned_spi_is_forwarded_foreign_is_raz_wi)
+{
+	struct cellfix *f = setup(1, 4);
+
+	dist_wr(f, 0x104, 0xffffffff, 4);			/* ISENABLER1: INTIDs 32..63, all */
+	EXPECT_EQ(fake_gic.enabled[1], 1U << 2);		/* only 34 reached the GIC */
+	EXPECT_EQ(dist_rd(f, 0x104, 4), (1U << 1) | (1U << 2)); /* 33 (vUART), 34 */
+	dist_wr(f, 0x184, 0xffffffff, 4);			/* ICENABLER1 */
+	EXPECT_EQ(fake_gic.enabled[1], 0);
+	/* Pending: set on the GIC for 34; 40 does not exist here. */
+	dist_wr(f, 0x204, (1U << 2) | (1U << 8), 4);
+	EXPECT_EQ(fake_gic.pending[1], 1U << 2);
+	EXPECT_EQ(dist_rd(f, 0x204, 4) & (1U << 8), 0);
+	/* Whole other ranges: nothing at all. */
+	dist_wr(f, 0x108, 0xffffffff, 4);
+	EXPECT_EQ(fake_gic.enabled[2], 0);
+	EXPECT_EQ(dist_rd(f, 0x108, 4), 0);
+	free(f);
+}
+
+TEST(vgic_priority_bytes_and_trigger)
+{
+	struct cellfix *f = setup(1, 4);
+
+	dist_wr(f, 0x400 + 34, 0x50, 1); /* byte access */
+	EXPECT_EQ(dist_rd(f, 0x400 + 34, 1), 0x50);
+	/* Word: byte n is INTID 32+n; 32 and 35 do not exist for this cell. */
+	dist_wr(f, 0x400 + 32, 0x11223344, 4);
+	EXPECT_EQ(dist_rd(f, 0x400 + 32, 4), 0x00223300);
+	free(f);
+}
+
+TEST(vgic_routing_only_to_own_vcpus)
+{
+	struct cellfix *f = setup(2, 4);
+
+	dist_wr(f, 0x6000 + 8 * 34, 1, 8); /* IROUTER: vCPU 1 */
+	EXPECT_EQ(fake_gic.route[34], 1);  /* its physical CPU */
+	EXPECT_EQ(dist_rd(f, 0x6000 + 8 * 34, 8), 1);
+	dist_wr(f, 0x6000 + 8 * 34, 5, 8); /* no vCPU 5: route kept */
+	EXPECT_EQ(fake_gic.route[34], 1);
+	dist_wr(f, 0x6000 + 8 * 34, 0x100, 8); /* Aff1 set: nobody */
+	EXPECT_EQ(fake_gic.route[34], 1);
+	dist_wr(f, 0x6000 + 8 * 34, 1ULL << 31, 8); /* IRM: any, vCPU 0 */
+	EXPECT_EQ(fake_gic.route[34], 0);
+	EXPECT_EQ(dist_rd(f, 0x6000 + 8 * 34, 8), 1ULL << 31);
+	/* Level/edge goes to the GIC. */
+	dist_wr(f, 0xc08, 2U << 4, 4); /* ICFGR2: INTID 34 edge */
+	EXPECT_EQ(fake_gic.edge[1], 1U << 2);
+	free(f);
+}
+
+TEST(vgic_redistributors_one_per_vcpu)
+{
+	struct cellfix *f = setup(2, 4);
+
+	EXPECT_EQ(redist_rd(f, 0x0008, 8), (0ULL << 32) | 0);
+	EXPECT_EQ(redist_rd(f, 0x20008, 8), (1ULL << 32) | (1 << 8) | (1 << 4)); /* Last */
+	EXPECT_EQ(redist_rd(f, 0x40008, 8), 0); /* a third frame: nothing */
+	free(f);
+}
+
+TEST(vgic_sgis_stay_inside_the_cell)
+{
+	struct cellfix *f = setup(2, 4);
+
+	/* To all but self (IRM). */
+	vgic_sgi_v3(&f->v[0], (1ULL << 40) | (3ULL << 24), true);
+	EXPECT_EQ(f->v[0].vgic.queued, 0);
+	EXPECT_EQ(f->v[1].vgic.queued, 1);
+	EXPECT_EQ(f->v[1].vgic.queue[0].intid, 3);
+	EXPECT_EQ(fake_gic.kicks[1], 1);
+	/* Target list naming vCPUs that do not exist, or another cluster. */
+	vgic_sgi_v3(&f->v[0], 0xfffc | (4ULL << 24), true);
+	vgic_sgi_v3(&f->v[0], 0x3 | (1ULL << 16) | (5ULL << 24), true);
+	vgic_sgi_v3(&f->v[0], 0x3 | (1ULL << 32) | (5ULL << 24), true);
+	EXPECT_EQ(f->v[0].vgic.queued, 0);
+	EXPECT_EQ(f->v[1].vgic.queued, 1);
+	free(f);
+}
+
+static void pend(struct cellfix *f, unsigned int intid, uint8_t prio)
+{
+	struct vgic_pending p = {.intid = (uint16_t)intid};
+
+	f->v[0].vgic.prio[intid] = prio;
+	f->v[0].vgic.enabled |= 1U << intid;
+	vgic_queue(&f->v[0], &p);
+}
+
+TEST(vgic_list_registers_by_priority_with_eviction)
+{
+	struct cellfix *f = setup(1, 2);
+	struct vlr lr0, lr1;
+
+	dist_wr(f, 0x000, 3, 4); /* both groups on */
+	pend(f, 1, 0x80);
+	pend(f, 2, 0x40);
+	pend(f, 3, 0xa0);
+	vgic_sync(&f->v[0]);
+	vgic_flush(&f->v[0]);
+	fake_lr_get(0, &lr0);
+	fake_lr_get(1, &lr1);
+	EXPECT_EQ(lr0.intid, 2); /* highest priority first */
+	EXPECT_EQ(lr1.intid, 1);
+	EXPECT_EQ(lr0.state, VLR_PENDING);
+	EXPECT_TRUE(fake_gic.underflow); /* SGI 3 waits: tell us when there is room */
+	/* A more urgent one evicts the least urgent pending entry. */
+	pend(f, 4, 0x10);
+	vgic_sync(&f->v[0]);
+	vgic_flush(&f->v[0]);
+	fake_lr_get(1, &lr1);
+	EXPECT_EQ(lr1.intid, 4);
+	EXPECT_EQ(f->v[0].vgic.queued, 2); /* 1 and 3 wait */
+	/* The guest takes 2 (active) and ends it: 1 moves in, 3 still waits. */
+	fake_lr_set_state(0, VLR_ACTIVE);
+	vgic_sync(&f->v[0]);
+	vgic_flush(&f->v[0]);
+	fake_lr_get(0, &lr0);
+	EXPECT_EQ(lr0.intid, 2); /* active entries are never evicted */
+	fake_lr_set_state(0, VLR_INVALID);
+	vgic_sync(&f->v[0]);
+	vgic_flush(&f->v[0]);
+	fake_lr_get(0, &lr0);
+	EXPECT_EQ(lr0.intid, 1);
+	EXPECT_TRUE(fake_gic.underflow);
+	free(f);
+}
+
+TEST(vgic_disabled_interrupts_wait_and_hw_ones_carry_the_physical_id)
+{
+	struct cellfix *f = setup(1, 4);
+	struct vlr lr;
+
+	dist_wr(f, 0x000, 3, 4);
+	EXPECT_TRUE(vgic_hw_irq(&f->v[0], 34));
+	EXPECT_TRUE(!vgic_hw_irq(&f->v[0], 40)); /* not the cell's */
+	vgic_flush(&f->v[0]);
+	fake_lr_get(0, &lr);
+	EXPECT_EQ(lr.state, VLR_INVALID); /* 34 is virtually disabled: waits */
+	EXPECT_TRUE(!fake_gic.underflow);
+	dist_wr(f, 0x104, 1U << 2, 4);
+	vgic_flush(&f->v[0]);
+	fake_lr_get(0, &lr);
+	EXPECT_EQ(lr.intid, 34);
+	EXPECT_TRUE(lr.hw);
+	EXPECT_EQ(lr.pintid, 34);
+	free(f);
+}
+
+TEST(vgic_level_software_interrupt_comes_back_until_lowered)
+{
+	struct cellfix *f = setup(1, 4);
+	struct vlr lr;
+
+	dist_wr(f, 0x000, 3, 4);
+	dist_wr(f, 0x104, 1U << 1, 4); /* enable 33 (vUART) */
+	vgic_set_sw_level(&f->c, 33, true);
+	vgic_flush(&f->v[0]);
+	fake_lr_get(0, &lr);
+	EXPECT_EQ(lr.intid, 33);
+	EXPECT_TRUE(lr.eoi_maint);
+	/* Guest ends it while the line is still high: it comes again, and the
+	 * ended list register is cleared (no stuck maintenance interrupt). */
+	fake_lr_set_state(0, VLR_INVALID);
+	vgic_sync(&f->v[0]);
+	fake_lr_get(0, &lr);
+	EXPECT_TRUE(!lr.eoi_maint && lr.intid == 0);
+	EXPECT_EQ(f->v[0].vgic.queued, 1);
+	/* Lowered: withdrawn before delivery. */
+	vgic_set_sw_level(&f->c, 33, false);
+	EXPECT_EQ(f->v[0].vgic.queued, 0);
+	free(f);
+}
