@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # Bulkhead top-level build.
-#   make [BOARD=qemu-virt] [CONFIG=two-cells] build build/<board>/<config>/bulkhead.{elf,bin}
+#   make [BOARD=qemu-virt] [CONFIG=linux-rtos] build build/<board>/<config>/bulkhead.{elf,bin}
 #   make run                                   build and boot the default system on QEMU
 #   make test                                  host unit tests + QEMU integration tests
 #   make check                                 clang-format, cppcheck, clang build
 # Missing host packages are installed by tools/setup.sh (called automatically).
 
 BOARD         ?= qemu-virt
-CONFIG        ?= two-cells
+CONFIG        ?= linux-rtos
 CROSS_COMPILE ?= aarch64-linux-gnu-
 # SELFTEST=<name> builds a debug variant with a hypervisor self-test compiled in
 # (e.g. el2-fault); it goes to its own build directory.
@@ -132,8 +132,10 @@ BHCFG_ARGS = --board $(O)/board.dtb --board-src $(BOARD_DIR)/board.dts \
 
 # One tool run writes every generated file (and the cells' device trees);
 # its depfile adds the cell images, so changing one relinks the image.
-# The payloads this repository builds are made first (configs name them).
-$(GEN)/config.c $(GEN)/config.h $(GEN)/bundle.S &: $(BHCFG) $(O)/board.dtb $(O)/config.dtb | partitions
+# The payloads this repository builds are made first (configs name them);
+# the Linux guest only for configurations that use it (it is downloaded).
+CONFIG_NEEDS_LINUX := $(shell grep -ls 'build/partitions/linux/' $(CONFIG_SRC))
+$(GEN)/config.c $(GEN)/config.h $(GEN)/bundle.S &: $(BHCFG) $(O)/board.dtb $(O)/config.dtb | partitions $(if $(CONFIG_NEEDS_LINUX),linux)
 	@mkdir -p $(GEN)
 	@echo "  BHCFG   $(CONFIG_SRC)"
 	$(Q)$(BHCFG) $(BHCFG_ARGS) --out $(GEN) --depfile $(GEN)/config.d
@@ -225,7 +227,8 @@ unit: $(UNIT_O)/unit-tests
 # Boards the QEMU scenarios run on: both GIC versions of QEMU virt.
 TEST_BOARDS ?= qemu-virt qemu-virt-gicv2
 TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolation-stop \
-	test-smp test-reset test-restart test-stop-smp test-psci test-irq test-console
+	test-smp test-reset test-restart test-stop-smp test-psci test-irq test-console \
+	test-ticker test-rtos test-linux-rtos test-gicstorm test-uart1
 test-images: partitions
 	@for b in $(TEST_BOARDS); do for img in $(TEST_IMAGES); do \
 		cfg=$${img%%+*}; st=; case $$img in *+*) st=$${img#*+};; esac; \

@@ -25,9 +25,12 @@ static struct ring rings[BH_NR_CPUS];
 static arch_spinlock_t console_lock = ARCH_SPINLOCK_INIT;
 static volatile int console_owner = -1;
 static int cur = -1;	     /* ring whose line is being written out */
-static unsigned int tag_pos; /* how much of its "[name] " tag is out */
+static int open_line = -1;   /* ring whose line the terminal shows unfinished */
+static char prefix[TAG_MAX]; /* "\r\n" closing another's line, then "[name] " */
+static unsigned int prefix_len, prefix_pos;
 static unsigned int next_rr; /* round-robin start for the next line */
 static bool tx_irq_on;
+static bool rx_stalled; /* the focused cell's input FIFO is full */
 static unsigned int focus;
 static bool escaped;
 
@@ -44,22 +47,35 @@ static uint32_t ring_used(const struct ring *r)
 	return __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) - r->tail;
 }
 
-void console_cell_line(struct cell *c, const char *line, size_t len)
+static void ring_put(struct cell *c, const char *text, size_t len, bool eol)
 {
 	struct ring *r = &rings[c->index];
 	uint32_t head = r->head;
+	size_t need = len + (eol ? 2 : 0);
 
-	if (CONSOLE_RING_SIZE - (head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE)) < len + 2) {
+	if (CONSOLE_RING_SIZE - (head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE)) < need) {
 		r->stats.dropped_lines++;
 	} else {
 		for (size_t i = 0; i < len; i++)
-			r->buf[head++ & RING_MASK] = line[i];
-		r->buf[head++ & RING_MASK] = '\r';
-		r->buf[head++ & RING_MASK] = '\n';
+			r->buf[head++ & RING_MASK] = text[i];
+		if (eol) {
+			r->buf[head++ & RING_MASK] = '\r';
+			r->buf[head++ & RING_MASK] = '\n';
+			r->stats.lines++;
+		}
 		__atomic_store_n(&r->head, head, __ATOMIC_RELEASE);
-		r->stats.lines++;
 	}
 	console_kick();
+}
+
+void console_cell_line(struct cell *c, const char *line, size_t len)
+{
+	ring_put(c, line, len, true);
+}
+
+void console_cell_partial(struct cell *c, const char *text, size_t len)
+{
+	ring_put(c, text, len, false);
 }
 
 static bool out(char ch, bool wait)
@@ -80,8 +96,6 @@ static bool drain(bool wait, bool only_current)
 
 	for (;;) {
 		struct ring *r;
-		char tag[TAG_MAX];
-		int taglen;
 
 		if (cur < 0) {
 			if (only_current)
@@ -94,22 +108,34 @@ static bool drain(bool wait, bool only_current)
 			}
 			if (cur < 0)
 				return true;
-			tag_pos = 0;
+			/* A continued line needs no tag; a new one may first have to
+			 * end another cell's unfinished line. */
+			prefix_len = 0;
+			prefix_pos = 0;
+			if (open_line != cur) {
+				int len = bh_snprintf(prefix, sizeof(prefix), "%s[%s] ",
+						      open_line >= 0 ? "\r\n" : "",
+						      cell_by_index((unsigned int)cur)->cfg->name);
+
+				prefix_len =
+					MIN((unsigned int)len, (unsigned int)sizeof(prefix) - 1);
+			}
 		}
 		r = &rings[cur];
-		taglen = bh_snprintf(tag, sizeof(tag), "[%s] ",
-				     cell_by_index((unsigned int)cur)->cfg->name);
-		for (; tag_pos < (unsigned int)taglen && tag_pos < sizeof(tag) - 1; tag_pos++)
-			if (!out(tag[tag_pos], wait))
+		for (; prefix_pos < prefix_len; prefix_pos++)
+			if (!out(prefix[prefix_pos], wait))
 				return false;
+		open_line = cur;
 		while (ring_used(r)) {
 			char ch = r->buf[r->tail & RING_MASK];
 
 			if (!out(ch, wait))
 				return false;
 			__atomic_store_n(&r->tail, r->tail + 1, __ATOMIC_RELEASE);
-			if (ch == '\n')
+			if (ch == '\n') {
+				open_line = -1;
 				break;
+			}
 		}
 		next_rr = ((unsigned int)cur + 1) % n;
 		cur = -1;
@@ -120,8 +146,21 @@ static void set_tx_irq(bool on)
 {
 	if (on != tx_irq_on) {
 		tx_irq_on = on;
-		arch_console_irqs(true, on);
+		arch_console_irqs(!READ_ONCE(rx_stalled), on);
 	}
+}
+
+/* Stop or resume taking input from the UART (console lock taken here). */
+static void set_rx_stalled(bool stalled)
+{
+	int me = (int)arch_cpu_id();
+
+	arch_spin_lock(&console_lock);
+	console_owner = me;
+	WRITE_ONCE(rx_stalled, stalled);
+	arch_console_irqs(!stalled, tx_irq_on);
+	console_owner = -1;
+	arch_spin_unlock(&console_lock);
 }
 
 void console_kick(void)
@@ -142,7 +181,12 @@ void bh_vprintf(const char *fmt, va_list ap)
 	if (!nested) {
 		arch_spin_lock(&console_lock);
 		console_owner = me;
-		drain(true, true); /* never cut a cell's line in two */
+		drain(true, true);    /* never cut a cell's line in two */
+		if (open_line >= 0) { /* a cell's prompt: ours goes below it */
+			arch_console_putc('\r');
+			arch_console_putc('\n');
+			open_line = -1;
+		}
 	}
 	bh_vformat(raw_put, NULL, fmt, ap);
 	if (!nested) {
@@ -255,13 +299,52 @@ void console_input(char ch)
 	arch_spin_unlock(&c->lock);
 }
 
+/* Never drop typed input: while the focused cell's FIFO is full, leave the
+ * characters in the UART (whose sender then waits) until the guest reads. */
+static bool input_blocked(void)
+{
+	struct cell *c = cell_by_index(focus);
+
+	return takes_input(c) && !vuart_rx_room(c);
+}
+
 void console_irq(void)
 {
 	int ch;
 
-	while ((ch = arch_console_getc()) >= 0)
+	while (!READ_ONCE(rx_stalled)) {
+		if (input_blocked()) {
+			set_rx_stalled(true);
+			break;
+		}
+		ch = arch_console_getc();
+		if (ch < 0)
+			break;
 		console_input((char)ch);
+	}
 	console_kick();
+}
+
+void console_poll(void)
+{
+	uint64_t now = arch_counter();
+
+	if (READ_ONCE(rx_stalled) && !input_blocked()) {
+		set_rx_stalled(false);
+		console_irq();
+	}
+	uint64_t quiet = CONSOLE_PARTIAL_MS * arch_counter_freq() / 1000;
+
+	for (unsigned int i = 0; i < cell_count(); i++) {
+		struct cell *c = cell_by_index(i);
+
+		if (!c->vuart.line_len || now - c->vuart.line_time < quiet)
+			continue;
+		arch_spin_lock(&c->lock);
+		if (c->vuart.line_len && now - c->vuart.line_time >= quiet)
+			vuart_flush_partial(c);
+		arch_spin_unlock(&c->lock);
+	}
 }
 
 void console_start(unsigned int cpu)

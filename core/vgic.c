@@ -41,6 +41,8 @@
 #define GICD_TYPER_IDBITS_SHIFT 19
 #define GICD_TYPER_IDBITS_WIDTH 5
 #define GICD_IROUTER_IRM	BIT(31)
+/* Aff1-3 ([15:8], [23:16], [39:32]) and RES0 [30:24]: vCPUs have Aff1-3 = 0. */
+#define GICD_IROUTER_NOT_AFF0	0xff7fffff00ULL
 #define GICD_SGIR_TARGETS_SHIFT 16
 #define GICD_SGIR_TARGETS_WIDTH 8
 #define GICD_SGIR_FILTER_SHIFT	24
@@ -628,8 +630,7 @@ int vgic_dist_mmio(struct vcpu *v, void *dev, uint64_t off, struct mmio_access *
 			 * any vCPU will do, the first gets it. */
 			if (irm)
 				aff0 = 0;
-			if (aff0 < c->cfg->ncpus &&
-			    !(a->value & 0xffffff00ULL & ~GICD_IROUTER_IRM)) {
+			if (aff0 < c->cfg->ncpus && !(a->value & GICD_IROUTER_NOT_AFF0)) {
 				d->target[intid] = (uint8_t)aff0;
 				set_bit(d->irm, intid, irm);
 				if (spi_hw(c, intid))

@@ -65,6 +65,14 @@ void vuart_flush(struct cell *c)
 	u->line_len = 0;
 }
 
+void vuart_flush_partial(struct cell *c)
+{
+	struct vuart *u = &c->vuart;
+
+	console_cell_partial(c, u->line, u->line_len);
+	u->line_len = 0;
+}
+
 void vuart_putc(struct cell *c, char ch)
 {
 	struct vuart *u = &c->vuart;
@@ -76,9 +84,16 @@ void vuart_putc(struct cell *c, char ch)
 		u->line_len = 0;
 		return;
 	}
+	if (!u->line_len)
+		u->line_time = arch_counter();
 	u->line[u->line_len++] = ch;
 	if (u->line_len == sizeof(u->line))
 		vuart_flush(c); /* an over-long line continues on the next */
+}
+
+unsigned int vuart_rx_room(const struct cell *c)
+{
+	return VUART_RX_FIFO - rx_count(&c->vuart);
 }
 
 void vuart_rx(struct cell *c, char ch)

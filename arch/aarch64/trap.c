@@ -224,16 +224,32 @@ void arch_guest_exit(unsigned int kind, struct arch_regs *regs)
 	cell_vcpu_continue(v);
 }
 
+/* How often the console CPU looks for unfinished lines to show. */
+#define CONSOLE_POLL_MS 10
+
+static void arm_console_poll(void)
+{
+	write_cnthp_cval_el2(arch_counter() + CONSOLE_POLL_MS * arch_counter_freq() / 1000);
+	write_cnthp_ctl_el2(CNTHP_CTL_ENABLE);
+	isb();
+}
+
 __noreturn void arch_cpu_serve_irqs(void)
 {
+	arch_gic_irq_enable(bh_board.timer_ppi_hyp, arch_cpu_id(), true);
+	arm_console_poll();
 	for (;;) {
 		unsigned int iar, intid;
 
 		wfi(); /* wakes on a pending interrupt even with IRQs masked */
 		while ((intid = (iar = arch_gic_ack()) & GIC_INTID_MASK) < GIC_FIRST_SPECIAL) {
 			arch_gic_eoi(iar);
-			if (intid == bh_board.console_irq)
+			if (intid == bh_board.console_irq) {
 				console_irq();
+			} else if (intid == bh_board.timer_ppi_hyp) {
+				console_poll();
+				arm_console_poll();
+			}
 			arch_gic_dir(iar);
 		}
 	}

@@ -38,7 +38,8 @@ def run_qemu(args, timeout, stop_on=None, watch=(), input_script=()):
     stop_on: regex; once seen, QEMU is killed (for scenarios that never power off).
     watch: regexes whose first appearance time is recorded in result.marks.
     input_script: (regex, text) pairs; text is written to the first serial port
-    once regex has been seen.
+    once regex has been seen. text may instead be a function, called then
+    (e.g. to feed another serial port).
     """
     cmd = [QEMU] + list(args)
     start = time.monotonic()
@@ -69,8 +70,12 @@ def run_qemu(args, timeout, stop_on=None, watch=(), input_script=()):
             if w not in marks and re.search(w, text, re.M):
                 marks[w] = now
         while pending_input and re.search(pending_input[0][0], text, re.M):
-            proc.stdin.write(pending_input.pop(0)[1].encode())
-            proc.stdin.flush()
+            what = pending_input.pop(0)[1]
+            if callable(what):
+                what()
+            else:
+                proc.stdin.write(what.encode())
+                proc.stdin.flush()
         if stop_on and re.search(stop_on, text, re.M):
             stopped = True
             break
@@ -94,16 +99,25 @@ def board_vars(board="qemu-virt"):
     return dict(tok.split("=", 1) for tok in shlex.split(line))
 
 
-def bulkhead_args(image, board="qemu-virt", machine_extra="", smp=None, serials=None):
-    """QEMU arguments to boot a Bulkhead image on the board's machine."""
+def bulkhead_args(image, board="qemu-virt", machine_extra="", smp=None, serials=None,
+                  uart1=None):
+    """QEMU arguments to boot a Bulkhead image on the board's machine.
+
+    uart1: QEMU -chardev backend options for the second serial port (e.g.
+    "pipe,path=/tmp/x/u1"); by default it is connected to nothing.
+    """
     v = board_vars(board)
     machine = v["QEMU_MACHINE"] + (("," + machine_extra) if machine_extra else "")
     nser = int(serials if serials is not None else v["QEMU_SERIALS"])
+    assert not uart1 or nser >= 2, f"{board} has no second serial port"
     args = ["-machine", machine, "-cpu", v["QEMU_CPU"], "-smp", str(smp or v["QEMU_SMP"]),
             "-m", v["QEMU_MEM"], "-display", "none", "-nic", "none", "-monitor", "none",
             "-serial", "stdio"]
-    for _ in range(nser - 1):
-        args += ["-serial", "null"]
+    for i in range(nser - 1):
+        if i == 0 and uart1:
+            args += ["-chardev", f"{uart1},id=uart1", "-serial", "chardev:uart1"]
+        else:
+            args += ["-serial", "null"]
     return args + ["-kernel", image]
 
 

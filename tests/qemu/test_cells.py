@@ -5,6 +5,7 @@ Each test boots one configuration (configs/qemu-virt/test-*.dts or
 two-cells.dts) whose cells run payloads from partitions/baremetal; the
 payloads print BM-* markers, Bulkhead prefixes each line with the cell name.
 """
+import math
 import os
 import re
 
@@ -186,3 +187,186 @@ def test_console_tagged_whole_lines_input_focus_and_no_starvation(board):
     during = [t for t in ticks if first_flood < t < last_flood]
     assert len(during) >= 25, f"only {len(during)} of 50 ticks while the flood ran"
     r.expect(r"^cell flood: console: 3006 lines, 0 dropped")
+
+
+# test-gicstorm.dts: rtos.seconds, rtos.report and rtcalarm.seconds; the
+# executive's default base period and its tasks' periods in base periods.
+STORM_RUN_S = 8
+STORM_REPORT_S = 2
+RTOS_BASE_US = 50000
+RTOS_TASKS = {"fast": 1, "mid": 5, "slow": 20}
+# A window edge is where the lowest-priority monitor starts: after the jobs
+# ready then (at most 1 + 10 + 60 ms of budget) and after the host's timer
+# latency. 250 ms covers both, as in test_rtos_native.py; a wrong release
+# rate is off by far more than 1 + 250 ms / period releases.
+RTOS_EDGE_S = 0.25
+# The RTC alarm comes 1 s after the handler set it, plus delivery latency
+# (host stalls of up to ~300 ms seen on a loaded 2-core host). A gap of 2 s
+# means an alarm was lost or held back a whole second.
+ALARM_MAX_GAP_S = 2.0
+
+
+def rejoin(r, starts):
+    """Glue cut lines of the cells in starts back together, in r.output.
+
+    Bulkhead shows a cell's unfinished line once it has been quiet for 10 ms
+    (CONSOLE_PARTIAL_MS, for prompts) and cuts lines at 160 characters; the
+    rest comes later, tagged again, often after other cells' lines. The
+    executive's monitor, the lowest-priority task, is preempted while it
+    prints (by slow's 60 ms job), and under QEMU TCG a vCPU thread can be
+    off the host CPU that long: lines do arrive in pieces. starts maps a
+    cell to how each of its lines begins; a piece that begins otherwise
+    continues that cell's previous line.
+    """
+    joined, last = [], {}
+    for line in r.output.split("\n"):
+        m = re.match(r"^\[([a-z0-9-]+)\] (.*)$", line)
+        cell = m and m.group(1)
+        if cell in starts and cell in last and not m.group(2).startswith(starts[cell]):
+            joined[last[cell]] += m.group(2)
+            continue
+        joined.append(line)
+        if cell:
+            last[cell] = len(joined) - 1
+    r.output = "\n".join(joined)
+    return r
+
+
+BM_STARTS = ("BM-", "bm: ", "[ ", "FAIL ")
+
+
+def gicstorm_run(board):
+    """One boot of test-gicstorm, checked. Returns the executive's missed
+    releases as (window, task, count); everything else must hold."""
+    r = boot("test-gicstorm", board)
+    rejoin(r, {"storm": BM_STARTS + ("gicstorm: ", "GICSTORM-"),
+               "rtos": BM_STARTS + ("rtos: ", "RTOS-"),
+               "alarm": BM_STARTS + ("rtcalarm: ", "RTC-")})
+    out = r.output
+    assert "UNEXPECTED EXCEPTION" not in out, out
+
+    # The storm ran, repeated, survived, and its accesses went where they
+    # should: its own emulated registers took them, everything else aborted.
+    assert_passed(r, "storm", 3)
+    s0, s1 = map(int, r.expect(r"^\[storm\] GICSTORM-INTERVAL: start=(\d+) end=(\d+)$").groups())
+    rounds = int(r.expect(r"^\[storm\] gicstorm: (\d+) rounds in \d+ ms, \d+ SGIs$").group(1))
+    assert rounds >= 2, out
+    r.expect(r"^\[storm\] gicstorm: distributor: [1-9]\d* accesses, 0 aborted$")
+    foreign = ["Bulkhead's GIC frames"]
+    foreign.append("redistributor frames beyond ours" if board == "qemu-virt"
+                   else "GICC past our 8 KiB")
+    for what in foreign:
+        n, aborted = r.expect(rf"^\[storm\] gicstorm: {what}: (\d+) accesses, (\d+) aborted$").groups()
+        assert int(n) == int(aborted) > 0, (what, n, aborted)
+    assert re.search(r"^cell storm: vCPU 0: data access outside the cell's memory and devices "
+                     r"\(Data abort, lower EL, FAR 0x[0-9a-f]+, PC 0x[0-9a-f]+\): injected "
+                     r"external abort", out, re.M), out
+    freq = int(r.expect(r"^\[rtos\] rtos: GICv\d GICD 0x\w+ GIC[RC] 0x\w+, counter (\d+) Hz$")
+               .group(1))
+    assert s1 - s0 >= 3 * freq, (s0, s1)  # gicstorm.seconds=3
+
+    # The passthrough RTC interrupt kept coming, before, during and after.
+    assert_passed(r, "alarm", 2)
+    r.expect(rf"^\[alarm\] rtcalarm: \d+ alarms in {STORM_RUN_S} s, 0 spurious, 0 stray SGIs$")
+    alarms = [tuple(map(int, m)) for m in
+              re.findall(r"^\[alarm\] RTC-ALARM: n=(\d+) rtc=(\d+) t=(\d+)$", out, re.M)]
+    assert [a[0] for a in alarms] == list(range(1, len(alarms) + 1)), alarms
+    assert len(alarms) >= STORM_RUN_S - 1, alarms
+    for prev, cur in zip(alarms, alarms[1:]):
+        assert cur[1] > prev[1], alarms
+        assert (cur[2] - prev[2]) / freq < ALARM_MAX_GAP_S, alarms
+    during = [a for a in alarms if s0 <= a[2] <= s1]
+    assert len(during) >= (s1 - s0) // freq - 1, (s0, s1, alarms)
+
+    # The executive saw only its own timer: no stray interrupt reached it.
+    r.expect(r"^\[rtos\] \[  OK  \] monitor$")
+    # The storm overlapped the executive's run: it started before the first
+    # window closed and ended after.
+    first_window = out.index("[rtos] RTOS-STATS: t=2 ")
+    assert out.index("[storm] [ RUN  ] storm") < first_window < \
+        out.index("[storm] GICSTORM-INTERVAL:"), out
+
+    # Every window and the summary: releases on the grid.
+    windows = [(int(t), name, int(rel), int(miss)) for t, name, rel, miss in re.findall(
+        r"^\[rtos\] RTOS-STATS: t=(\d+) task=(\w+) prio=\d+ period_us=\d+ releases=(\d+) "
+        r"missed=(\d+) jitter_ns ", out, re.M)]
+    want_t = list(range(STORM_REPORT_S, STORM_RUN_S + 1, STORM_REPORT_S))
+    assert sorted((t, n) for t, n, _, _ in windows) == \
+        sorted((t, n) for t in want_t for n in RTOS_TASKS), out
+    for t, name, releases, _ in windows:
+        period_s = RTOS_BASE_US * RTOS_TASKS[name] / 1e6
+        tolerance = 1 + math.ceil(RTOS_EDGE_S / period_s)
+        assert abs(releases - STORM_REPORT_S / period_s) <= tolerance, (t, name, releases)
+    sums = {name: tuple(map(int, v)) for name, *v in re.findall(
+        r"^\[rtos\] RTOS-SUMMARY: t=\d+ task=(\w+) prio=\d+ period_us=\d+ releases=(\d+) "
+        r"missed=(\d+) jobs=(\d+) ", out, re.M)}
+    assert sorted(sums) == sorted(RTOS_TASKS), out
+    for name, (releases, miss, jobs) in sums.items():
+        period_s = RTOS_BASE_US * RTOS_TASKS[name] / 1e6
+        tolerance = 1 + math.ceil(RTOS_EDGE_S / period_s)
+        assert jobs + miss == releases, (name, releases, miss, jobs)
+        assert abs(releases - STORM_RUN_S / period_s) <= tolerance, (name, releases)
+    assert re.findall(r"^\[rtos\] RTOS-HEARTBEAT: (\d+) (\w+)$", out, re.M) == \
+        [(str(i + 1), "ok") for i in range(len(want_t))], out
+    missed = [(t, name, miss) for t, name, _, miss in windows if miss]
+    if not missed:
+        assert_passed(r, "rtos", 4)
+    return missed
+
+
+def test_hostile_gic_storm_disturbs_no_other_cells_interrupts(board):
+    """"storm" writes all of the GIC it can reach and sends SGIs everywhere;
+    "rtos" keeps every periodic release and "alarm" every RTC alarm."""
+    missed = gicstorm_run(board)
+    if missed:
+        # A release is missed when the executive's vCPU thread is kept off
+        # the host's CPUs for a whole 50 ms period. On this 2-core host that
+        # happened in 1 of about 20 runs, while another QEMU ran beside us
+        # (partitions/rtos/README.md); runs with the storm cell idle showed
+        # the same jitter as runs with the storm. Whatever the storm does,
+        # it does in every run: a second run must miss nothing.
+        again = gicstorm_run(board)
+        assert not again, f"missed releases in two runs in a row: {missed}, then {again}"
+
+
+UART1_LINE = "hello uart1"
+
+
+def test_passthrough_uart_interrupt_reaches_its_owner_without_emulation(board, tmp_path):
+    """"serial" owns the second PL011 (uart1, SPI 40). A line written into
+    QEMU's second serial port arrives there by interrupt, and the UART's
+    registers are the device's own: while the line comes in, the cell leaves
+    the guest only for the interrupts Bulkhead forwards."""
+    # A QEMU pipe chardev reads <path>.in and writes <path>.out.
+    fifo = str(tmp_path / "uart1")
+    os.mkfifo(fifo + ".in")
+    os.mkfifo(fifo + ".out")
+
+    def type_line():
+        # QEMU holds the FIFO open for reading: this neither blocks nor fails.
+        fd = os.open(fifo + ".in", os.O_WRONLY | os.O_NONBLOCK)
+        try:
+            os.write(fd, (UART1_LINE + "\r").encode())
+        finally:
+            os.close(fd)
+
+    r = run_qemu(bulkhead_args(image_path("test-uart1", board), board, uart1=f"pipe,path={fifo}"),
+                 timeout=TIMEOUT, input_script=[(r"^\[serial\] uartirq: ready", type_line)])
+    assert not r.timed_out and r.rc == 0, r.output
+    r.expect(r"^bulkhead: all cells stopped; system off$")
+    assert "FATAL" not in r.output and "PANIC" not in r.output, r.output
+    rejoin(r, {"serial": BM_STARTS + ("uartirq: ",)})
+    assert_passed(r, "serial", 1)
+    total = int(r.expect(rf'^\[serial\] uartirq: got "{UART1_LINE}" in (\d+) interrupts$').group(1))
+    irqs, exits, accesses = map(int, r.expect(
+        r"^\[serial\] uartirq: UART1 \(INTID 40\) while receiving: (\d+) interrupts, (\d+) guest "
+        r"exits, (\d+) register accesses$").groups())
+    # By interrupt, and no storm: each one drained what had arrived.
+    assert 1 <= irqs <= total <= len(UART1_LINE) + 2, r.output
+    # Each character took a flag and a data register read (plus the final
+    # empty-FIFO check per interrupt); none of them trapped.
+    assert accesses >= 2 * (len(UART1_LINE) + 1) + irqs, r.output
+    assert exits <= irqs, r.output
+    # Bulkhead took the physical interrupts and forwarded them: an IRQ exit each.
+    assert int(r.expect(r"^cell serial: vCPU 0: \d+ exits \((\d+) irq").group(1)) >= irqs
+    assert "unhandled interrupt" not in r.output, r.output

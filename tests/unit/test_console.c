@@ -27,6 +27,8 @@ static void teardown(void)
 	fake_console_room(-1);
 	console_flush_cell(&a->c);
 	console_flush_cell(&b->c);
+	bh_printf("%s", ""); /* ends a line a test left open, as any message does */
+	fake_console_reset();
 	free(a);
 	free(b);
 }
@@ -113,5 +115,75 @@ TEST(console_escape_switches_input_focus)
 	fake_console_input("\x1d?");
 	console_irq();
 	EXPECT_TRUE(strstr(fake_console_output(), "   1 b            running, input") != NULL);
+	teardown();
+}
+
+TEST(console_unfinished_lines_shown_and_continued_untagged)
+{
+	setup();
+	arch_spin_lock(&a->c.lock);
+	console_cell_partial(&a->c, "/ # ", 4);
+	arch_spin_unlock(&a->c.lock);
+	line(b, "tick");
+	arch_spin_lock(&a->c.lock);
+	console_cell_partial(&a->c, "l", 1);
+	console_cell_line(&a->c, "s", 1);
+	arch_spin_unlock(&a->c.lock);
+	/* The prompt shows at once; b's line first ends it; a's echo starts a
+	 * tagged line, and its own continuation is not tagged again. */
+	EXPECT_STREQ(fake_console_output(), "[a] / # \r\n[b] tick\r\n[a] ls\r\n");
+	teardown();
+}
+
+TEST(console_poll_shows_quiet_partial_lines_only)
+{
+	struct vcpu *v;
+	struct mmio_access ch = {.size = 4, .write = true, .value = '$'};
+
+	setup();
+	v = &a->v[0];
+	fake_set_counter(1000);
+	vuart_mmio(v, NULL, 0, &ch);
+	console_poll();
+	EXPECT_STREQ(fake_console_output(), ""); /* not quiet long enough */
+	fake_set_counter(1000 + 62500000 / 1000 * CONSOLE_PARTIAL_MS);
+	console_poll();
+	EXPECT_STREQ(fake_console_output(), "[a] $");
+	teardown();
+}
+
+TEST(console_input_backpressure_loses_nothing)
+{
+	char typed[VUART_RX_FIFO + 40];
+	struct mmio_access rd = {.size = 4, .reg64 = true};
+	unsigned int got = 0;
+
+	setup();
+	console_set_focus(0);
+	for (size_t i = 0; i < sizeof(typed) - 1; i++)
+		typed[i] = (char)('a' + i % 26);
+	typed[sizeof(typed) - 1] = '\0';
+	fake_console_input(typed);
+	console_irq();
+	/* The FIFO is full; the rest waits in the UART, nothing is dropped. */
+	EXPECT_EQ(a->c.vuart.rx_head - a->c.vuart.rx_tail, VUART_RX_FIFO);
+	EXPECT_EQ(a->c.vuart.rx_dropped, 0);
+	/* The guest drains; the next poll takes the rest. */
+	while (got < sizeof(typed) - 1) {
+		struct mmio_access fr = {.size = 4, .reg64 = true};
+
+		vuart_mmio(&a->v[0], NULL, 0x018, &fr);
+		if (fr.value & (1 << 4)) { /* RXFE: let the console refill */
+			console_poll();
+			vuart_mmio(&a->v[0], NULL, 0x018, &fr);
+			if (fr.value & (1 << 4))
+				break;
+		}
+		vuart_mmio(&a->v[0], NULL, 0x000, &rd);
+		EXPECT_EQ(rd.value, (uint64_t)(unsigned char)typed[got]);
+		got++;
+	}
+	EXPECT_EQ(got, sizeof(typed) - 1);
+	EXPECT_EQ(a->c.vuart.rx_dropped, 0);
 	teardown();
 }

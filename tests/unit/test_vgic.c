@@ -233,3 +233,16 @@ TEST(vgic_level_software_interrupt_comes_back_until_lowered)
 	EXPECT_EQ(f->v[0].vgic.queued, 0);
 	free(f);
 }
+
+TEST(vgic_irouter_aff3_names_no_vcpu)
+{
+	struct cellfix *f = setup(2, 4);
+
+	/* Aff3 sits apart from Aff0-2, at [39:32]: Aff3=1 with Aff0=0 names
+	 * no vCPU either, so the route stays where it was. */
+	dist_wr(f, 0x6000 + 8 * 34, 1, 8); /* vCPU 1 */
+	dist_wr(f, 0x6000 + 8 * 34, 1ULL << 32, 8);
+	EXPECT_EQ(fake_gic.route[34], 1);
+	EXPECT_EQ(dist_rd(f, 0x6000 + 8 * 34, 8), 1);
+	free(f);
+}

@@ -30,14 +30,19 @@ struct vuart {
 	bool line_level; /* interrupt line as last told to the vGIC */
 	char line[VUART_LINE_MAX];
 	uint32_t line_len;
+	uint64_t line_time; /* counter when the unfinished line began */
 };
 
 int vuart_mmio(struct vcpu *v, void *dev, uint64_t offset, struct mmio_access *a);
 /* Console output of a cell, a line at a time (caller holds the cell lock). */
 void vuart_putc(struct cell *c, char ch);
+/* Free places in the cell's input FIFO. */
+unsigned int vuart_rx_room(const struct cell *c);
 /* A received character for the cell (caller holds the cell lock). */
 void vuart_rx(struct cell *c, char ch);
 /* Back to reset state (cell restart): input, masks, partial line. */
 void vuart_reset(struct cell *c);
+/* Show the unfinished line as it is; it goes on untagged. */
+void vuart_flush_partial(struct cell *c);
 /* Flush a partial console line of a cell (when it stops). */
 void vuart_flush(struct cell *c);

@@ -63,6 +63,8 @@ SYSREG_RW(spsr_el2)
 SYSREG_RW(cptr_el2)
 SYSREG_RW(cnthctl_el2)
 SYSREG_RW(cntvoff_el2)
+SYSREG_RW(cnthp_ctl_el2)
+SYSREG_RW(cnthp_cval_el2)
 SYSREG_RW(vttbr_el2)
 SYSREG_RW(vtcr_el2)
 SYSREG_RW(vmpidr_el2)
@@ -216,6 +218,10 @@ static inline void sev(void)
 #define CPTR_EL2_RES1 0x32ffULL
 #define CPTR_EL2_TTA  BIT(20)
 #define CPTR_EL2_TAM  BIT(30)
+
+/* CNTHP_CTL_EL2: the EL2 physical timer */
+#define CNTHP_CTL_ENABLE BIT(0)
+#define CNTHP_CTL_IMASK BIT(1)
 
 /* CNTHCTL_EL2 (E2H == 0) */
 #define CNTHCTL_EL1PCTEN BIT(0)
