@@ -24,6 +24,7 @@ class QemuResult:
     timed_out: bool
     elapsed: float          # seconds from start to exit (or kill)
     marks: dict = field(default_factory=dict)  # regex -> seconds when first seen
+    rt_boosted: list = field(default_factory=list)  # vCPUs given a real-time host priority
 
     def expect(self, pattern):
         """Return the first match of pattern, failing with the output if absent."""
@@ -32,7 +33,35 @@ class QemuResult:
         return m
 
 
-def run_qemu(args, timeout, stop_on=None, watch=(), input_script=()):
+def _boost_vcpu_threads(pid, cpus, deadline):
+    """Give QEMU's threads for vCPUs @cpus SCHED_FIFO: under TCG every vCPU is
+    a host thread, and on a small host a real-time cell's vCPU otherwise
+    waits behind the others' threads, which a dedicated core never does.
+    Needs QEMU's debug-threads=on (thread names "CPU <n>/TCG") and root."""
+    done = []
+    while len(done) < len(cpus) and time.monotonic() < deadline:
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except FileNotFoundError:
+            break
+        for tid in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                    name = f.read().strip()
+            except OSError:
+                continue
+            m = re.fullmatch(r"CPU (\d+)/TCG", name)
+            if m and int(m.group(1)) in cpus and int(m.group(1)) not in done:
+                try:
+                    os.sched_setscheduler(int(tid), os.SCHED_FIFO, os.sched_param(1))
+                    done.append(int(m.group(1)))
+                except PermissionError:
+                    return done
+        time.sleep(0.02)
+    return done
+
+
+def run_qemu(args, timeout, stop_on=None, watch=(), input_script=(), rt_cpus=()):
     """Run qemu-system-aarch64 with args (list). Kill it after timeout seconds.
 
     stop_on: regex; once seen, QEMU is killed (for scenarios that never power off).
@@ -45,6 +74,7 @@ def run_qemu(args, timeout, stop_on=None, watch=(), input_script=()):
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, cwd=ROOT)
+    boosted = _boost_vcpu_threads(proc.pid, list(rt_cpus), start + 5) if rt_cpus else []
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     out = bytearray()
@@ -88,7 +118,7 @@ def run_qemu(args, timeout, stop_on=None, watch=(), input_script=()):
         proc.kill()
     rc = None if (timed_out or stopped) else proc.returncode
     text = out.decode("utf-8", "replace").replace("\r\n", "\n")
-    return QemuResult(rc, text, timed_out, time.monotonic() - start, marks)
+    return QemuResult(rc, text, timed_out, time.monotonic() - start, marks, boosted)
 
 
 def board_vars(board="qemu-virt"):
@@ -112,6 +142,7 @@ def bulkhead_args(image, board="qemu-virt", machine_extra="", smp=None, serials=
     assert not uart1 or nser >= 2, f"{board} has no second serial port"
     args = ["-machine", machine, "-cpu", v["QEMU_CPU"], "-smp", str(smp or v["QEMU_SMP"]),
             "-m", v["QEMU_MEM"], "-display", "none", "-nic", "none", "-monitor", "none",
+            "-name", "bulkhead,debug-threads=on",
             "-serial", "stdio"]
     for i in range(nser - 1):
         if i == 0 and uart1:

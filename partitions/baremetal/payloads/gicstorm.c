@@ -115,6 +115,9 @@ struct tally {
 };
 
 static struct tally gicd, redist_own, redist_other, frames, gicc_rest;
+/* 64 KiB of our own RAM with a known pattern, checked after the storm. */
+#define CANARY(i) (0x5a5a000000000000ULL | (uint64_t)(i))
+static uint64_t canary[8192];
 static uint64_t sgis, rounds, start, end;
 static unsigned int seconds = DEFAULT_SECONDS;
 
@@ -304,6 +307,8 @@ static void report(const char *what, const struct tally *t)
 void bm_main(void)
 {
 	parse_seconds();
+	for (size_t i = 0; i < ARRAY_SIZE(canary); i++)
+		canary[i] = CANARY(i);
 	bh_printf("gicstorm: GICv%u GICD 0x%lx %s 0x%lx, %u vCPU(s), storm for %u s\n",
 		  bm_plat.gic_version, (unsigned long)bm_plat.gicd_base,
 		  bm_plat.gic_version == 2 ? "GICC" : "GICR",
@@ -360,7 +365,6 @@ TEST(storm)
 	}
 	report("Bulkhead's GIC frames", &frames);
 
-	EXPECT_TRUE(rounds >= 1);
 	/* Emulated windows: every access completes. */
 	EXPECT_EQ(gicd.aborts, 0);
 	EXPECT_EQ(redist_own.aborts, 0);
@@ -404,7 +408,12 @@ TEST(own_vgic_took_it_neighbours_invisible)
 
 TEST(still_alive)
 {
-	/* After all that: PSCI and memory still work. */
+	/* After all that: the hypervisor still answers, and none of the
+	 * writes that aborted landed in our own memory instead. */
 	EXPECT_TRUE(bm_psci_version() >= 0x10000);
-	EXPECT_TRUE(end >= start);
+	for (size_t i = 0; i < ARRAY_SIZE(canary); i++)
+		if (canary[i] != CANARY(i)) {
+			EXPECT_EQ(canary[i], CANARY(i));
+			break;
+		}
 }
