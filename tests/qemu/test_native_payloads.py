@@ -95,7 +95,7 @@ def test_entry_at_el2_is_refused(part_dir):
     so with a failing result instead of running at the wrong level."""
     machine = list(MACHINE)
     machine[1] += ",virtualization=on"
-    run = Run(part_dir / "hello.elf", machine=machine, stop_on=r"^BM-RESULT: ")
+    run = Run(part_dir / "hello.elf", machine=machine, stop_on=r"^BM-RESULT: \d+ passed, \d+ failed\r?\n")
     assert "BM-BOOT: hello vcpu=0 el=2" in run.lines, run.out
     assert "bm: cannot start: not entered at EL1 (0x2)" in run.lines, run.out
     assert run.result() == (0, 1)

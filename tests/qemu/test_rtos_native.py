@@ -217,7 +217,7 @@ def test_meets_deadlines(run):
 
 def test_runs_until_powered_off_without_a_length(part_dir):
     """No rtos.seconds: it keeps reporting and never gives a result."""
-    r = boot(part_dir, 3, "bm.native rtos.report=1", stop_on=r"^RTOS-HEARTBEAT: 3 ")
+    r = boot(part_dir, 3, "bm.native rtos.report=1", stop_on=r"^RTOS-HEARTBEAT: 3 \w+\r?\n")
     assert not r.timed_out, r.output
     assert "rtos: report every 1 s, running until powered off" in r.output, r.output
     assert HEARTBEAT_RE.findall(r.output) == [("1", "ok"), ("2", "ok"), ("3", "ok")], r.output
