@@ -341,6 +341,10 @@ void console_poll(void)
 		if (!c->vuart.line_len || now - c->vuart.line_time < quiet)
 			continue;
 		arch_spin_lock(&c->lock);
+		/* Look again with a fresh time: while we waited for the lock the
+		 * guest may have ended that line and begun the next, after @now
+		 * (the difference would wrap and cut the new line at once). */
+		now = arch_counter();
 		if (c->vuart.line_len && now - c->vuart.line_time >= quiet)
 			vuart_flush_partial(c);
 		arch_spin_unlock(&c->lock);

@@ -16,6 +16,7 @@ TEST(flood)
 
 	for (unsigned int i = 0; i < LINES; i++)
 		bh_printf("FLOOD %u abcdefghijklmnopqrstuvwxyz0123456789\n", i);
-	bh_printf("flood: %u lines in %lu us\n", LINES, (unsigned long)bm_ticks_to_us(bm_cntvct() - t0));
+	bh_printf("flood: %u lines in %lu us\n", LINES,
+		  (unsigned long)bm_ticks_to_us(bm_cntvct() - t0));
 	EXPECT_TRUE(bm_cntvct() > t0);
 }

@@ -10,14 +10,14 @@
 
 BM_PAYLOAD("irq");
 
-#define SGI_SELF     1
-#define SGI_CROSS    2
-#define TEST_SPI     34  /* PL031 RTC on QEMU virt */
-#define FOREIGN_SPI  100 /* owned by no cell */
+#define SGI_SELF       1
+#define SGI_CROSS      2
+#define TEST_SPI       34  /* PL031 RTC on QEMU virt */
+#define FOREIGN_SPI    100 /* owned by no cell */
 #define GICD_ISENABLER 0x100
 #define GICD_ISPENDR   0x200
-#define TIMER_DELAY  5000 /* us */
-#define WAIT_TIMEOUT 1000000
+#define TIMER_DELAY    5000 /* us */
+#define WAIT_TIMEOUT   1000000
 
 struct irq_count {
 	uint32_t count;
@@ -156,10 +156,12 @@ TEST(sgi_to_vcpu1)
 
 TEST(spi_not_owned_is_invisible)
 {
-	volatile uint32_t *en = (volatile uint32_t *)(uintptr_t)(bm_plat.gicd_base + GICD_ISENABLER +
-								  (FOREIGN_SPI / 32) * 4);
-	volatile uint32_t *pend = (volatile uint32_t *)(uintptr_t)(bm_plat.gicd_base + GICD_ISPENDR +
-								    (FOREIGN_SPI / 32) * 4);
+	volatile uint32_t *en =
+		(volatile uint32_t *)(uintptr_t)(bm_plat.gicd_base + GICD_ISENABLER +
+						 (FOREIGN_SPI / 32) * 4);
+	volatile uint32_t *pend =
+		(volatile uint32_t *)(uintptr_t)(bm_plat.gicd_base + GICD_ISPENDR +
+						 (FOREIGN_SPI / 32) * 4);
 	struct irq_count foreign = {0};
 
 	if (bm_native()) {

@@ -125,7 +125,8 @@ TEST(cpu_on_other_cells_cpus)
 		int64_t r = bm_psci_cpu_on(aff0, BM_LOAD_ADDR, 0);
 
 		EXPECT_TRUE(r == PSCI_RET_INVALID_PARAMETERS || r == PSCI_RET_DENIED);
-		EXPECT_EQ(bm_psci_affinity_info(aff0, 0), (uint64_t)(int64_t)PSCI_RET_INVALID_PARAMETERS);
+		EXPECT_EQ(bm_psci_affinity_info(aff0, 0),
+			  (uint64_t)(int64_t)PSCI_RET_INVALID_PARAMETERS);
 	}
 }
 
