@@ -221,7 +221,7 @@ static inline void sev(void)
 
 /* CNTHP_CTL_EL2: the EL2 physical timer */
 #define CNTHP_CTL_ENABLE BIT(0)
-#define CNTHP_CTL_IMASK BIT(1)
+#define CNTHP_CTL_IMASK	 BIT(1)
 
 /* CNTHCTL_EL2 (E2H == 0) */
 #define CNTHCTL_EL1PCTEN BIT(0)
