@@ -327,28 +327,23 @@ void console_irq(void)
 
 void console_poll(void)
 {
-	uint64_t now = arch_counter();
+	uint64_t quiet = CONSOLE_PARTIAL_MS * arch_counter_freq() / 1000;
+	struct cell *c = cell_by_index(focus);
 
 	if (READ_ONCE(rx_stalled) && !input_blocked()) {
 		set_rx_stalled(false);
 		console_irq();
 	}
-	uint64_t quiet = CONSOLE_PARTIAL_MS * arch_counter_freq() / 1000;
-
-	for (unsigned int i = 0; i < cell_count(); i++) {
-		struct cell *c = cell_by_index(i);
-
-		if (!c->vuart.line_len || now - c->vuart.line_time < quiet)
-			continue;
-		arch_spin_lock(&c->lock);
-		/* Look again with a fresh time: while we waited for the lock the
-		 * guest may have ended that line and begun the next, after @now
-		 * (the difference would wrap and cut the new line at once). */
-		now = arch_counter();
-		if (c->vuart.line_len && now - c->vuart.line_time >= quiet)
-			vuart_flush_partial(c);
-		arch_spin_unlock(&c->lock);
-	}
+	/* Only the cell being typed to needs its prompt shown; every other
+	 * cell's lines stay whole even if it pauses mid-line. */
+	if (!takes_input(c) || !c->vuart.line_len)
+		return;
+	arch_spin_lock(&c->lock);
+	/* The time is read under the lock: read before it, a line begun while
+	 * we waited would look older than it is (the difference would wrap). */
+	if (c->vuart.line_len && arch_counter() - c->vuart.line_time >= quiet)
+		vuart_flush_partial(c);
+	arch_spin_unlock(&c->lock);
 }
 
 void console_start(unsigned int cpu)

@@ -10,59 +10,15 @@
  */
 #include <bulkhead/cell.h>
 #include <bulkhead/errno.h>
+#include <bulkhead/gic_regs.h>
 #include <bulkhead/vgic.h>
 
 /* Distributor registers (offsets common to GICv2 and GICv3 unless noted) */
-#define GICD_CTLR		0x0000
-#define GICD_TYPER		0x0004
-#define GICD_IIDR		0x0008
-#define GICD_IGROUPR		0x0080
-#define GICD_ISENABLER		0x0100
-#define GICD_ICENABLER		0x0180
-#define GICD_ISPENDR		0x0200
-#define GICD_ICPENDR		0x0280
-#define GICD_ISACTIVER		0x0300
-#define GICD_ICACTIVER		0x0380
-#define GICD_IPRIORITYR		0x0400
-#define GICD_ITARGETSR		0x0800 /* v2 */
-#define GICD_ICFGR		0x0c00
-#define GICD_SGIR		0x0f00 /* v2 */
-#define GICD_CPENDSGIR		0x0f10 /* v2 */
-#define GICD_SPENDSGIR		0x0f20 /* v2 */
-#define GICD_IROUTER		0x6000 /* v3, 64-bit per INTID */
-#define GICD_IROUTER_END	0x7fe0
-#define GICD_PIDR2		0xffe8
-#define GICD_CTLR_EN_GRP0	BIT(0)
-#define GICD_CTLR_EN_GRP1	BIT(1)
-#define GICD_CTLR_ARE		BIT(4)
-#define GICD_CTLR_DS		BIT(6)
-#define GICD_TYPER_CPUS_SHIFT	5
-#define GICD_TYPER_CPUS_WIDTH	3
-#define GICD_TYPER_IDBITS_SHIFT 19
-#define GICD_TYPER_IDBITS_WIDTH 5
-#define GICD_IROUTER_IRM	BIT(31)
 /* Aff1-3 ([15:8], [23:16], [39:32]) and RES0 [30:24]: vCPUs have Aff1-3 = 0. */
-#define GICD_IROUTER_NOT_AFF0	0xff7fffff00ULL
-#define GICD_SGIR_TARGETS_SHIFT 16
-#define GICD_SGIR_TARGETS_WIDTH 8
-#define GICD_SGIR_FILTER_SHIFT	24
-#define GICD_SGIR_FILTER_WIDTH	2
-#define GICD_SGIR_INTID_SHIFT	0
-#define GICD_SGIR_INTID_WIDTH	4
-#define GIC_IIDR_ARM		0x43b
-#define GIC_PIDR2_ARCH_SHIFT	4
+#define GIC_IIDR_ARM	     0x43b
+#define GIC_PIDR2_ARCH_SHIFT 4
 
 /* Redistributor (v3): RD_base frame, then SGI_base frame */
-#define GICR_CTLR	      0x0000
-#define GICR_IIDR	      0x0004
-#define GICR_TYPER	      0x0008
-#define GICR_WAKER	      0x0014
-#define GICR_WAKER_SLEEP      BIT(1)
-#define GICR_WAKER_ASLEEP     BIT(2)
-#define GICR_TYPER_LAST	      BIT(4)
-#define GICR_TYPER_PROC_SHIFT 8
-#define GICR_TYPER_AFF_SHIFT  32
-#define GICR_SGI_BASE	      0x10000
 
 /* ICC_SGI1R_EL1 */
 #define SGIR_TARGETS_SHIFT 0
@@ -699,7 +655,7 @@ int vgic_redist_mmio(struct vcpu *v, void *dev, uint64_t off, struct mmio_access
 	}
 	if (a->write) {
 		if (o == GICR_WAKER)
-			t->vgic.sleeping = (a->value & GICR_WAKER_SLEEP) != 0;
+			t->vgic.sleeping = (a->value & GICR_WAKER_PROCESSOR_SLEEP) != 0;
 		return 0;
 	}
 	switch (o) {
@@ -717,7 +673,9 @@ int vgic_redist_mmio(struct vcpu *v, void *dev, uint64_t off, struct mmio_access
 		a->value = GIC_IIDR_ARM;
 		break;
 	case GICR_WAKER:
-		a->value = t->vgic.sleeping ? GICR_WAKER_SLEEP | GICR_WAKER_ASLEEP : 0;
+		a->value = t->vgic.sleeping
+				   ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP
+				   : 0;
 		break;
 	case GICD_PIDR2:
 		a->value = 3 << GIC_PIDR2_ARCH_SHIFT | 0xb;

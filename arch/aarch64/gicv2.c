@@ -7,6 +7,7 @@
  */
 #include <bulkhead/arch.h>
 #include <bulkhead/config_types.h>
+#include <bulkhead/gic_regs.h>
 #include <bulkhead/vgic.h>
 
 #include <arch/gic.h>
@@ -15,48 +16,33 @@
 #define MMIO32(a) (*(volatile uint32_t *)(uintptr_t)(a))
 #define MMIO8(a)  (*(volatile uint8_t *)(uintptr_t)(a))
 
-#define GICD_CTLR		0x000
-#define GICD_CTLR_ENABLE	0x3
-#define GICD_TYPER		0x004
-#define GICD_ISENABLER		0x100
-#define GICD_ICENABLER		0x180
-#define GICD_ISPENDR		0x200
-#define GICD_ICPENDR		0x280
-#define GICD_ISACTIVER		0x300
-#define GICD_ICACTIVER		0x380
-#define GICD_IPRIORITYR		0x400
-#define GICD_ITARGETSR		0x800
-#define GICD_ICFGR		0xc00
-#define GICD_SGIR		0xf00
-#define GICD_SGIR_TARGETS_SHIFT 16
-#define GICD_SGIR_TARGETS_WIDTH 8
-#define GICC_CTLR		0x000
-#define GICC_CTLR_ENABLE	0x3
-#define GICC_CTLR_EOIMODE	BIT(9)
-#define GICC_PMR		0x004
-#define GICC_IAR		0x00c
-#define GICC_EOIR		0x010
-#define GICC_DIR		0x1000
-#define GICH_HCR		0x000
-#define GICH_HCR_EN		BIT(0)
-#define GICH_HCR_UIE		BIT(1)
-#define GICH_VTR		0x004
-#define GICH_VMCR		0x008
-#define GICH_APR		0x0f0
-#define GICH_LR0		0x100
-#define GICH_LR_VID_SHIFT	0
-#define GICH_LR_VID_WIDTH	10
-#define GICH_LR_PID_SHIFT	10
-#define GICH_LR_PID_WIDTH	10
-#define GICH_LR_CPUID_SHIFT	10
-#define GICH_LR_CPUID_WIDTH	3
-#define GICH_LR_EOI		BIT(19)
-#define GICH_LR_PRIO_SHIFT	23 /* upper 5 bits of the 8-bit priority */
-#define GICH_LR_PRIO_WIDTH	5
-#define GICH_LR_STATE_SHIFT	28
-#define GICH_LR_STATE_WIDTH	2
-#define GICH_LR_GRP1		BIT(30)
-#define GICH_LR_HW		BIT(31)
+#define GICC_CTLR	    0x000
+#define GICC_CTLR_ENABLE    0x3
+#define GICC_CTLR_EOIMODE   BIT(9)
+#define GICC_PMR	    0x004
+#define GICC_IAR	    0x00c
+#define GICC_EOIR	    0x010
+#define GICC_DIR	    0x1000
+#define GICH_HCR	    0x000
+#define GICH_HCR_EN	    BIT(0)
+#define GICH_HCR_UIE	    BIT(1)
+#define GICH_VTR	    0x004
+#define GICH_VMCR	    0x008
+#define GICH_APR	    0x0f0
+#define GICH_LR0	    0x100
+#define GICH_LR_VID_SHIFT   0
+#define GICH_LR_VID_WIDTH   10
+#define GICH_LR_PID_SHIFT   10
+#define GICH_LR_PID_WIDTH   10
+#define GICH_LR_CPUID_SHIFT 10
+#define GICH_LR_CPUID_WIDTH 3
+#define GICH_LR_EOI	    BIT(19)
+#define GICH_LR_PRIO_SHIFT  23 /* upper 5 bits of the 8-bit priority */
+#define GICH_LR_PRIO_WIDTH  5
+#define GICH_LR_STATE_SHIFT 28
+#define GICH_LR_STATE_WIDTH 2
+#define GICH_LR_GRP1	    BIT(30)
+#define GICH_LR_HW	    BIT(31)
 
 static uint8_t cpu_mask[BH_MAX_CPUS]; /* GIC CPU-interface bit of each CPU */
 

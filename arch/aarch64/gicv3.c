@@ -8,6 +8,7 @@
  */
 #include <bulkhead/arch.h>
 #include <bulkhead/config_types.h>
+#include <bulkhead/gic_regs.h>
 #include <bulkhead/vgic.h>
 
 #include <arch/gic.h>
@@ -17,33 +18,6 @@
 #define MMIO64(a)   (*(volatile uint64_t *)(uintptr_t)(a))
 #define MMIO8(a)    (*(volatile uint8_t *)(uintptr_t)(a))
 #define GIC_TIMEOUT 1000000
-
-#define GICD_CTLR		   0x0000
-#define GICD_CTLR_RWP		   BIT(31)
-#define GICD_CTLR_ARE_NS	   BIT(4)
-#define GICD_CTLR_ENABLE_G1NS	   BIT(1)
-#define GICD_TYPER		   0x0004
-#define GICD_TYPER_LINES_SHIFT	   0
-#define GICD_TYPER_LINES_WIDTH	   5
-#define GICD_IGROUPR		   0x0080
-#define GICD_ISENABLER		   0x0100
-#define GICD_ICENABLER		   0x0180
-#define GICD_ISPENDR		   0x0200
-#define GICD_ICPENDR		   0x0280
-#define GICD_ISACTIVER		   0x0300
-#define GICD_ICACTIVER		   0x0380
-#define GICD_IPRIORITYR		   0x0400
-#define GICD_ICFGR		   0x0c00
-#define GICD_IROUTER		   0x6000
-#define GICR_FRAME_SIZE		   0x20000
-#define GICR_SGI_OFFSET		   0x10000
-#define GICR_WAKER		   0x0014
-#define GICR_WAKER_PROCESSOR_SLEEP BIT(1)
-#define GICR_WAKER_CHILDREN_ASLEEP BIT(2)
-#define GICR_TYPER		   0x0008
-#define GICR_TYPER_LAST		   BIT(4)
-#define GICR_TYPER_AFF_SHIFT	   32
-#define GICR_TYPER_AFF_WIDTH	   32
 
 /* ICC_SGI1R_EL1 */
 #define ICC_SGI1R_TARGETS_SHIFT 0
@@ -123,7 +97,7 @@ static uintptr_t gicd(void)
  * redistributor SGI frame for private interrupts. */
 static uintptr_t regs_for(unsigned int intid, unsigned int cpu)
 {
-	return intid < 32 ? rd_base[cpu] + GICR_SGI_OFFSET : gicd();
+	return intid < 32 ? rd_base[cpu] + GICR_SGI_BASE : gicd();
 }
 
 static void wait_rwp(void)
@@ -177,7 +151,7 @@ static void v3_init_cpu(unsigned int cpu)
 	rd_base[cpu] = rd;
 	if (!rd)
 		return;
-	sgi = rd + GICR_SGI_OFFSET;
+	sgi = rd + GICR_SGI_BASE;
 	MMIO32(rd + GICR_WAKER) &= ~(uint32_t)GICR_WAKER_PROCESSOR_SLEEP;
 	for (int i = 0; i < GIC_TIMEOUT && (MMIO32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP);
 	     i++)

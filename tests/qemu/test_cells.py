@@ -270,8 +270,7 @@ def test_hostile_gic_storm_disturbs_no_other_cells_interrupts(board):
 
     # The storm ran, repeated, survived, and its accesses went where they
     # should: its own emulated registers took them, everything else aborted.
-    assert_passed(r, "storm", 4)
-    r.expect(r"^\[storm\] \[  OK  \] own_timer_after_storm$")
+    assert_passed(r, "storm", 3)
     s0, s1 = map(int, r.expect(r"^\[storm\] GICSTORM-INTERVAL: start=(\d+) end=(\d+)$").groups())
     rounds = int(r.expect(r"^\[storm\] gicstorm: (\d+) rounds in \d+ ms, \d+ SGIs$").group(1))
     assert rounds >= 2, out

@@ -141,7 +141,18 @@ TEST(console_poll_shows_quiet_partial_lines_only)
 	struct mmio_access ch = {.size = 4, .write = true, .value = '$'};
 
 	setup();
+	console_set_focus(1);
 	v = &a->v[0];
+	fake_set_counter(1000);
+	vuart_mmio(v, NULL, 0, &ch);
+	fake_set_counter(1000 + 62500000);
+	console_poll();
+	/* Cell a has no input focus: its line waits for its newline. */
+	EXPECT_TRUE(strstr(fake_console_output(), "$") == NULL);
+	console_set_focus(0);
+	fake_console_reset();
+	vuart_flush(&a->c);
+	fake_console_reset();
 	fake_set_counter(1000);
 	vuart_mmio(v, NULL, 0, &ch);
 	console_poll();

@@ -14,7 +14,7 @@ struct cell;
 
 #define CONSOLE_RING_SIZE  8192 /* per cell; a power of two */
 #define CONSOLE_ESCAPE	   0x1d /* Ctrl-]: the next key is for Bulkhead */
-#define CONSOLE_PARTIAL_MS 10	/* an unfinished line quiet this long is shown */
+#define CONSOLE_PARTIAL_MS 50	/* the focused cell's unfinished line, quiet this long, is shown */
 
 struct console_stats {
 	uint64_t lines;
@@ -25,7 +25,7 @@ struct console_stats {
 void console_cell_line(struct cell *c, const char *line, size_t len);
 /* The start of a line that has not ended yet (a prompt, an echo). */
 void console_cell_partial(struct cell *c, const char *text, size_t len);
-/* Show unfinished lines that have been quiet for CONSOLE_PARTIAL_MS. Called
+/* Show the focused cell's unfinished line once quiet for CONSOLE_PARTIAL_MS. Called
  * periodically by the console CPU. */
 void console_poll(void);
 /* Write out what the UART takes right now. Never waits. */
