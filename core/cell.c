@@ -27,10 +27,6 @@ static unsigned int console_cpu;
 static struct page_pool heap;
 static volatile uint32_t cells_ready;
 
-struct vcpu *current_vcpu(void)
-{
-	return pcpu_vcpu[arch_cpu_id()];
-}
 struct cell *cell_by_index(unsigned int i)
 {
 	return i < ncells ? &cells[i] : NULL;

@@ -71,8 +71,6 @@ struct cell {
 	struct vuart vuart;
 };
 
-/* The vCPU on the calling physical CPU, or NULL. */
-struct vcpu *current_vcpu(void);
 struct cell *cell_by_index(unsigned int i);
 unsigned int cell_count(void);
 
