@@ -133,6 +133,7 @@ struct model {
 	int board_gic_node;
 	int board_timer_node;
 	int board_smmu_node;
+	int board_pmu_node;
 	int board_cpu_node[BH_MAX_CPUS];
 
 	const char *root;	 /* image paths are relative to it */

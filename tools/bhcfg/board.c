@@ -168,9 +168,24 @@ static void parse_timer(struct model *m)
 
 	m->board_timer_node = node;
 	/* Binding order: secure phys, non-secure phys, virtual, hypervisor phys. */
-	if (node < 0 || irq_intid(d, node, 2, &m->board.timer_ppi_virt) ||
+	if (node < 0 || irq_intid(d, node, 1, &m->board.timer_ppi_phys) ||
+	    irq_intid(d, node, 2, &m->board.timer_ppi_virt) ||
 	    irq_intid(d, node, 3, &m->board.timer_ppi_hyp))
 		cfg_error(d, node < 0 ? 0 : node, "no arm,armv8-timer node with its four PPIs");
+}
+
+/* The PMU's overflow interrupt, a PPI: each cell gets its CPUs' PMUs. */
+static void parse_pmu(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,armv8-pmuv3");
+
+	m->board_pmu_node = node;
+	if (node < 0)
+		return;
+	if (irq_intid(d, node, 0, &m->board.pmu_ppi) || m->board.pmu_ppi < 16 ||
+	    m->board.pmu_ppi > 31)
+		cfg_error(d, node, "PMU node without a PPI in 'interrupts'");
 }
 
 static void parse_smmu(struct model *m)
@@ -203,6 +218,14 @@ static void parse_bulkhead(struct model *m)
 		memcpy(m->board_name, name, (size_t)len);
 		m->board.name = m->board_name;
 	}
+	/* The CPUs' physical address size (ID_AA64MMFR0_EL1.PARange): the
+	 * largest IPA a cell's stage 2 can translate, and the largest PA. */
+	if (!dt_u32(d, node, "cpu-pa-bits", &m->board.pa_bits) ||
+	    (m->board.pa_bits != 32 && m->board.pa_bits != 36 && m->board.pa_bits != 40 &&
+	     m->board.pa_bits != 42 && m->board.pa_bits != 44 && m->board.pa_bits != 48))
+		cfg_error(d, node,
+			  "'cpu-pa-bits' must give the CPUs' physical address size: 32, 36, 40, "
+			  "42, 44 or 48");
 	ac = fdt_address_cells(d->fdt, 0);
 	sc = fdt_size_cells(d->fdt, 0);
 	p = fdt_getprop(d->fdt, node, "hypervisor-memory", &len);
@@ -256,12 +279,14 @@ int board_parse(struct model *m)
 	m->board_gic_node = -1;
 	m->board_timer_node = -1;
 	m->board_smmu_node = -1;
+	m->board_pmu_node = -1;
 	parse_cpus(m);
 	parse_memory(m);
 	parse_psci(m);
 	parse_gic(m);
 	parse_timer(m);
 	parse_smmu(m);
+	parse_pmu(m);
 	parse_bulkhead(m);
 	check_hyp_mem(m);
 	m->board_ok = cfg_errors == before;

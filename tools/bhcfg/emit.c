@@ -232,6 +232,9 @@ static int emit_tables(const struct model *m, const char *dir)
 	range(f, ".smmu", &b->smmu);
 	fprintf(f, "\t.timer_ppi_hyp = %u,\n", b->timer_ppi_hyp);
 	fprintf(f, "\t.timer_ppi_virt = %u,\n", b->timer_ppi_virt);
+	fprintf(f, "\t.timer_ppi_phys = %u,\n", b->timer_ppi_phys);
+	fprintf(f, "\t.pmu_ppi = %u,\n", b->pmu_ppi);
+	fprintf(f, "\t.pa_bits = %u,\n", b->pa_bits);
 	fprintf(f, "};\n");
 	emit_cells(m, f);
 	return out_close(&o);

@@ -45,6 +45,9 @@ struct bh_board {
 	struct bh_range smmu;	 /* SMMUv3 registers; size 0 if none */
 	uint32_t timer_ppi_hyp;	 /* EL2 physical timer PPI (INTID) */
 	uint32_t timer_ppi_virt; /* EL1 virtual timer PPI (INTID) */
+	uint32_t timer_ppi_phys; /* EL1 physical timer PPI (INTID) */
+	uint32_t pmu_ppi;	 /* PMU overflow PPI (INTID); 0 if the board has none */
+	uint32_t pa_bits;	 /* physical address size of the board's CPUs */
 };
 
 /* ---- Cells ------------------------------------------------------------- */
