@@ -365,6 +365,7 @@ __noreturn void cell_stop(struct vcpu *v, bool restart, const char *why)
 	} else {
 		bh_printf("cell %s: stopped\n", c->cfg->name);
 		WRITE_ONCE(c->state, CELL_STOPPED);
+		console_cell_stopped(c);
 		system_check_done();
 	}
 	cpu_run_loop();

@@ -2,7 +2,10 @@
 /*
  * Hypervisor console: the hypervisor's own messages (written at once,
  * whole, after any cell line in progress) and the cells' output rings
- * (drained round-robin, a whole line at a time, without waiting).
+ * (drained round-robin, a whole line at a time, without waiting). What a
+ * cell writes reaches the terminal only as text and display sequences:
+ * nothing that makes the terminal answer (it would type into whichever
+ * cell has the input) or send input on its own.
  */
 #include <bulkhead/arch.h>
 #include <bulkhead/cell.h>
@@ -13,12 +16,31 @@
 
 #define RING_MASK (CONSOLE_RING_SIZE - 1)
 #define TAG_MAX	  40
+#define SEQ_MAX	  32 /* longest escape sequence passed on */
+#define ESC	  '\x1b'
+
+/* Where a cell's output is in an escape sequence (see filter()). */
+enum esc_state {
+	ESC_NONE,
+	ESC_START,  /* after ESC */
+	ESC_INTER,  /* ESC and an intermediate byte: one final byte follows */
+	ESC_CSI,    /* ESC [ and parameters */
+	ESC_STR,    /* a control string (OSC, DCS, APC, PM, SOS): dropped */
+	ESC_STR_ESC /* ESC inside a control string: \ ends it */
+};
 
 struct ring {
 	char buf[CONSOLE_RING_SIZE];
 	uint32_t head; /* producer: the cell, under its lock */
 	uint32_t tail; /* consumer: the drainer, under the console lock */
 	struct console_stats stats;
+	bool muted; /* set by the console CPU, read by the producer */
+	/* Producer side: the escape sequence being read, held back until its
+	 * last byte shows whether the terminal may see it. */
+	uint8_t esc;
+	uint8_t seq_len;
+	bool seq_long; /* longer than SEQ_MAX: dropped when it ends */
+	char seq[SEQ_MAX];
 };
 
 static struct ring rings[BH_NR_CPUS];
@@ -30,9 +52,9 @@ static char prefix[TAG_MAX]; /* "\r\n" closing another's line, then "[name] " */
 static unsigned int prefix_len, prefix_pos;
 static unsigned int next_rr; /* round-robin start for the next line */
 static bool tx_irq_on;
-static bool rx_stalled; /* the focused cell's input FIFO is full */
-static unsigned int focus;
-static bool escaped;
+static bool rx_stalled;	   /* the focused cell's input FIFO is full */
+static unsigned int focus; /* written by the console CPU and by a stopping cell */
+static bool escaped, mute_next;
 
 static void raw_put(void *ctx, char c)
 {
@@ -47,20 +69,212 @@ static uint32_t ring_used(const struct ring *r)
 	return __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) - r->tail;
 }
 
+static bool one_of(const char *set, char ch)
+{
+	for (; *set; set++)
+		if (*set == ch)
+			return true;
+	return false;
+}
+
+/* The DEC private modes after which the terminal sends input nobody typed:
+ * mouse and focus reports, bracketed-paste markers. */
+static bool reporting_mode(unsigned int mode)
+{
+	return mode == 9 || (mode >= 1000 && mode <= 1006) || mode == 1015 || mode == 1016 ||
+	       mode == 2004;
+}
+
+/* May the terminal see this complete "ESC [ ... final" sequence? Only what
+ * draws: cursor motion, erasing, scrolling, attributes, insert mode, DEC
+ * modes other than input reports, the cursor style. Status, device and
+ * window reports (ESC[6n, ESC[c, ESC[18t ...), mode and version queries,
+ * and everything else that makes the terminal answer or changes what its
+ * keys send are dropped. */
+static bool csi_allowed(const char *s, unsigned int len)
+{
+	char final = s[len - 1], priv = 0, inter = 0;
+	unsigned int i = 2, mode = 0;
+	bool only_irm = true;
+
+	if (s[i] >= '<' && s[i] <= '?')
+		priv = s[i++];
+	for (; i < len - 1; i++) {
+		char ch = s[i];
+
+		if (ch >= '0' && ch <= '9') {
+			mode = mode * 10 + (unsigned int)(ch - '0');
+			if (mode > 100000)
+				return false;
+			continue;
+		}
+		if (ch == ';' || ch == ':') {
+			if (priv == '?' && reporting_mode(mode))
+				return false;
+			only_irm &= mode == 4;
+			mode = 0;
+			continue;
+		}
+		if (ch < 0x20 || ch > 0x2f || inter)
+			return false; /* a second marker, or a second intermediate */
+		inter = ch;
+	}
+	if (priv == '?' && reporting_mode(mode))
+		return false;
+	only_irm &= mode == 4;
+	if (inter)
+		return inter == ' ' && final == 'q' && !priv; /* cursor style */
+	if (priv == '?')
+		return final == 'h' || final == 'l' || final == 'J' || final == 'K';
+	if (priv)
+		return false;
+	if (final == 'h' || final == 'l')
+		return only_irm; /* ANSI modes: insert/replace only */
+	return one_of("@ABCDEFGHIJKLMPSTXZ`abdefgmrsu", final);
+}
+
+/* "ESC final" and "ESC intermediate final": charset selection, cursor
+ * save/restore, index, keypad mode, reset. Not ESC Z (identify). */
+static bool esc_allowed(const char *s, unsigned int len)
+{
+	if (len == 2)
+		return one_of("78=>DEHMNOc", s[1]);
+	return one_of("()*+-./#%", s[1]);
+}
+
+static void emit(struct ring *r, uint32_t *head, char ch)
+{
+	r->buf[(*head)++ & RING_MASK] = ch;
+}
+
+/* End the sequence being read: pass it on if the terminal may see it. */
+static void seq_end(struct ring *r, uint32_t *head, bool allowed)
+{
+	if (allowed && !r->seq_long)
+		for (unsigned int i = 0; i < r->seq_len; i++)
+			emit(r, head, r->seq[i]);
+	else
+		r->stats.filtered++;
+	r->esc = ESC_NONE;
+	r->seq_len = 0;
+	r->seq_long = false;
+}
+
+static void seq_add(struct ring *r, char ch)
+{
+	if (r->seq_len < SEQ_MAX)
+		r->seq[r->seq_len++] = ch;
+	else
+		r->seq_long = true;
+}
+
+/* One character of a cell's output (never a newline: lines end in
+ * ring_put). Escape sequences are held back until complete, then written
+ * or dropped whole; control strings are dropped as they come. */
+static void filter(struct ring *r, uint32_t *head, char ch)
+{
+	unsigned char u = (unsigned char)ch;
+
+	switch (r->esc) {
+	case ESC_NONE:
+		break;
+	case ESC_START:
+		if (ch == '[') {
+			seq_add(r, ch);
+			r->esc = ESC_CSI;
+		} else if (ch == ']' || ch == 'P' || ch == 'X' || ch == '^' || ch == '_') {
+			r->stats.filtered++;
+			r->esc = ESC_STR;
+			r->seq_len = 0;
+		} else if (u >= 0x20 && u <= 0x2f) {
+			seq_add(r, ch);
+			r->esc = ESC_INTER;
+		} else if (u >= 0x30 && u <= 0x7e) {
+			seq_add(r, ch);
+			seq_end(r, head, esc_allowed(r->seq, r->seq_len));
+		} else {
+			seq_end(r, head, false);
+			break; /* ESC again, or a control: looked at afresh */
+		}
+		return;
+	case ESC_INTER:
+		if (u >= 0x30 && u <= 0x7e) {
+			seq_add(r, ch);
+			seq_end(r, head, esc_allowed(r->seq, r->seq_len));
+			return;
+		}
+		seq_end(r, head, false);
+		break;
+	case ESC_CSI:
+		if (u >= 0x40 && u <= 0x7e) {
+			seq_add(r, ch);
+			seq_end(r, head, csi_allowed(r->seq, r->seq_len));
+			return;
+		}
+		if (u >= 0x20 && u <= 0x3f) {
+			seq_add(r, ch);
+			return;
+		}
+		seq_end(r, head, false);
+		break;
+	case ESC_STR:
+		if (ch == ESC)
+			r->esc = ESC_STR_ESC;
+		else if (ch == '\a')
+			r->esc = ESC_NONE;
+		return;
+	case ESC_STR_ESC:
+		r->esc = ch == '\\' ? ESC_NONE : ESC_STR;
+		return;
+	default:
+		r->esc = ESC_NONE;
+		break;
+	}
+	if (ch == ESC) {
+		r->esc = ESC_START;
+		r->seq[0] = ch;
+		r->seq_len = 1;
+	} else if (ch == 0x05 || ch == 0x18 || ch == 0x1a) {
+		r->stats.filtered++; /* ENQ asks for the answerback; CAN, SUB cancel */
+	} else {
+		emit(r, head, ch);
+	}
+}
+
+static void filter_reset(struct ring *r)
+{
+	if (r->esc != ESC_NONE)
+		r->stats.filtered++; /* a sequence cut by the end of its line */
+	r->esc = ESC_NONE;
+	r->seq_len = 0;
+	r->seq_long = false;
+}
+
 static void ring_put(struct cell *c, const char *text, size_t len, bool eol)
 {
 	struct ring *r = &rings[c->index];
 	uint32_t head = r->head;
-	size_t need = len + (eol ? 2 : 0);
+	/* The sequence held back so far may come out with this text. */
+	size_t need = r->seq_len + len + (eol ? 2 : 0);
 
+	if (READ_ONCE(r->muted)) {
+		/* Counted, never stored: a muted cell is never held up. */
+		filter_reset(r);
+		if (eol)
+			r->stats.muted_lines++;
+		return;
+	}
 	if (CONSOLE_RING_SIZE - (head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE)) < need) {
 		r->stats.dropped_lines++;
+		filter_reset(r);
 	} else {
 		for (size_t i = 0; i < len; i++)
-			r->buf[head++ & RING_MASK] = text[i];
+			filter(r, &head, text[i]);
 		if (eol) {
-			r->buf[head++ & RING_MASK] = '\r';
-			r->buf[head++ & RING_MASK] = '\n';
+			/* The tag of the next line would finish a sequence left open. */
+			filter_reset(r);
+			emit(r, &head, '\r');
+			emit(r, &head, '\n');
 			r->stats.lines++;
 		}
 		__atomic_store_n(&r->head, head, __ATOMIC_RELEASE);
@@ -238,62 +452,146 @@ struct console_stats console_cell_stats(const struct cell *c)
 
 unsigned int console_focus(void)
 {
-	return focus;
+	return READ_ONCE(focus);
 }
 
-static bool takes_input(const struct cell *c)
+static bool has_vuart(const struct cell *c)
 {
 	return c && c->cfg->console == BH_CONSOLE_VUART;
+}
+
+/* Typed input reaches a cell only while it runs; for a stopped cell it
+ * would vanish (and fill its FIFO, which would stop all input). */
+static bool takes_input(const struct cell *c)
+{
+	return has_vuart(c) && READ_ONCE(c->state) != CELL_STOPPED;
+}
+
+static const char *cell_name(unsigned int index)
+{
+	return cell_by_index(index)->cfg->name;
 }
 
 void console_set_focus(unsigned int index)
 {
 	struct cell *c = cell_by_index(index);
 
-	if (!takes_input(c)) {
+	if (!has_vuart(c)) {
 		bh_printf("[bulkhead] console: cell %u has no emulated console\n", index);
 		return;
 	}
-	focus = index;
-	bh_printf("[bulkhead] console: input goes to cell %u (%s)\n", index, c->cfg->name);
+	if (!takes_input(c)) {
+		bh_printf("[bulkhead] console: cell %u (%s) is stopped; input stays with cell %u "
+			  "(%s)\n",
+			  index, c->cfg->name, console_focus(), cell_name(console_focus()));
+		return;
+	}
+	WRITE_ONCE(focus, index);
+	bh_printf("[bulkhead] console: input goes to cell %u (%s)%s\n", index, c->cfg->name,
+		  READ_ONCE(rings[index].muted) ? "; its output is muted" : "");
+}
+
+void console_cell_stopped(const struct cell *c)
+{
+	unsigned int n = cell_count();
+
+	if (c->index != console_focus())
+		return;
+	for (unsigned int i = 1; i < n; i++) {
+		unsigned int k = (c->index + i) % n;
+
+		if (takes_input(cell_by_index(k))) {
+			WRITE_ONCE(focus, k);
+			bh_printf("[bulkhead] console: cell %s stopped; input now goes to cell %u "
+				  "(%s)\n",
+				  c->cfg->name, k, cell_name(k));
+			return;
+		}
+	}
+	bh_printf("[bulkhead] console: cell %s stopped; no running cell takes input\n",
+		  c->cfg->name);
+}
+
+void console_set_muted(unsigned int index, bool muted)
+{
+	struct ring *r = &rings[index];
+
+	if (index >= cell_count()) {
+		bh_printf("[bulkhead] console: no cell %u\n", index);
+		return;
+	}
+	WRITE_ONCE(r->muted, muted);
+	if (muted)
+		bh_printf("[bulkhead] console: cell %u (%s) muted: its lines are counted, not "
+			  "shown (Ctrl-] m %u shows them)\n",
+			  index, cell_name(index), index);
+	else
+		bh_printf("[bulkhead] console: cell %u (%s) shown again; %llu lines were muted\n",
+			  index, cell_name(index), (unsigned long long)r->stats.muted_lines);
+}
+
+bool console_muted(unsigned int index)
+{
+	return index < BH_NR_CPUS && READ_ONCE(rings[index].muted);
 }
 
 static void list_cells(void)
 {
-	bh_printf("[bulkhead] console: Ctrl-] then a cell number switches input; Ctrl-] Ctrl-] "
-		  "sends Ctrl-]\n");
+	bh_printf("[bulkhead] console keys: Ctrl-] <n> input to cell <n>; Ctrl-] m <n> mute or "
+		  "show cell <n>; Ctrl-] ? this list; Ctrl-] Ctrl-] a literal Ctrl-]\n");
 	for (unsigned int i = 0; i < cell_count(); i++) {
 		struct cell *c = cell_by_index(i);
 		struct console_stats st = rings[i].stats;
 
-		bh_printf("[bulkhead]   %u %-12s %s%s, %llu lines, %llu dropped\n", i, c->cfg->name,
-			  READ_ONCE(c->state) == CELL_STOPPED ? "stopped" : "running",
-			  i == focus ? ", input" : "", (unsigned long long)st.lines,
-			  (unsigned long long)st.dropped_lines);
+		bh_printf("[bulkhead]   %u %-12s %s%s%s, %llu lines, %llu muted, %llu dropped\n", i,
+			  c->cfg->name, READ_ONCE(c->state) == CELL_STOPPED ? "stopped" : "running",
+			  i == console_focus() ? ", input" : "",
+			  READ_ONCE(rings[i].muted) ? ", muted" : "", (unsigned long long)st.lines,
+			  (unsigned long long)st.muted_lines, (unsigned long long)st.dropped_lines);
 	}
+}
+
+/* The key after Ctrl-]: a cell number, m (then a cell number), Ctrl-]. */
+static bool escape_key(char ch)
+{
+	if (mute_next) {
+		mute_next = false;
+		if (ch >= '0' && ch <= '9')
+			console_set_muted((unsigned int)(ch - '0'),
+					  !console_muted((unsigned int)(ch - '0')));
+		else
+			list_cells();
+		return true;
+	}
+	escaped = false;
+	if (ch >= '0' && ch <= '9') {
+		console_set_focus((unsigned int)(ch - '0'));
+		return true;
+	}
+	if (ch == 'm') {
+		mute_next = true;
+		return true;
+	}
+	if (ch == CONSOLE_ESCAPE)
+		return false; /* a literal one, for the cell */
+	list_cells();
+	return true;
 }
 
 void console_input(char ch)
 {
 	struct cell *c;
 
-	if (escaped) {
-		escaped = false;
-		if (ch >= '0' && ch <= '9') {
-			console_set_focus((unsigned int)(ch - '0'));
+	if (escaped || mute_next) {
+		if (escape_key(ch))
 			return;
-		}
-		if (ch != CONSOLE_ESCAPE) {
-			list_cells();
-			return;
-		}
 	} else if (ch == CONSOLE_ESCAPE) {
 		escaped = true;
 		return;
 	}
-	c = cell_by_index(focus);
+	c = cell_by_index(console_focus());
 	if (!takes_input(c))
-		return;
+		return; /* nobody runs to take it */
 	arch_spin_lock(&c->lock);
 	vuart_rx(c, ch);
 	arch_spin_unlock(&c->lock);
@@ -303,7 +601,7 @@ void console_input(char ch)
  * characters in the UART (whose sender then waits) until the guest reads. */
 static bool input_blocked(void)
 {
-	struct cell *c = cell_by_index(focus);
+	struct cell *c = cell_by_index(console_focus());
 
 	return takes_input(c) && !vuart_rx_room(c);
 }
@@ -328,7 +626,7 @@ void console_irq(void)
 void console_poll(void)
 {
 	uint64_t quiet = CONSOLE_PARTIAL_MS * arch_counter_freq() / 1000;
-	struct cell *c = cell_by_index(focus);
+	struct cell *c = cell_by_index(console_focus());
 
 	if (READ_ONCE(rx_stalled) && !input_blocked()) {
 		set_rx_stalled(false);
@@ -348,6 +646,10 @@ void console_poll(void)
 
 void console_start(unsigned int cpu)
 {
+	/* Input to the first cell that runs, else the first that could. */
+	for (unsigned int i = cell_count(); i-- > 0;)
+		if (has_vuart(cell_by_index(i)))
+			focus = i;
 	for (unsigned int i = 0; i < cell_count(); i++)
 		if (takes_input(cell_by_index(i))) {
 			focus = i;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Console rings: whole lines, round-robin between cells, drops when full,
- * never waiting for the UART; input focus and the escape key. */
+ * never waiting for the UART; input focus and the escape key; muting;
+ * escape sequences that would make the terminal answer. */
 #include <bulkhead/console.h>
 #include <bulkhead/printf.h>
 #include <bulkhead/vdev.h>
@@ -24,6 +25,13 @@ static void setup(void)
 
 static void teardown(void)
 {
+	WRITE_ONCE(a->c.state, CELL_RUNNING);
+	WRITE_ONCE(b->c.state, CELL_RUNNING);
+	for (unsigned int i = 0; i < 2; i++)
+		if (console_muted(i))
+			console_set_muted(i, false);
+	console_set_focus(0);
+	console_poll(); /* input stalled by a test goes on */
 	fake_console_room(-1);
 	console_flush_cell(&a->c);
 	console_flush_cell(&b->c);
@@ -196,5 +204,231 @@ TEST(console_input_backpressure_loses_nothing)
 	}
 	EXPECT_EQ(got, sizeof(typed) - 1);
 	EXPECT_EQ(a->c.vuart.rx_dropped, 0);
+	teardown();
+}
+
+static void partial(struct cellfix *f, const char *s)
+{
+	arch_spin_lock(&f->c.lock);
+	console_cell_partial(&f->c, s, strlen(s));
+	arch_spin_unlock(&f->c.lock);
+}
+
+/* Each of these makes a terminal answer (the answer would be typed into the
+ * cell with the input) or send input nobody typed. */
+static const char *const queries[] = {
+	"\x1b[6n",	     /* cursor position report: busybox ash after its prompt */
+	"\x1b[5n",	     /* status report */
+	"\x1b[?6n",	     /* DEC cursor position report */
+	"\x1b[c",	     /* primary device attributes */
+	"\x1b[0c",	     /* ... with its parameter */
+	"\x1b[>c",	     /* secondary device attributes */
+	"\x1b[=c",	     /* tertiary device attributes */
+	"\x1bZ",	     /* identify terminal */
+	"\x1b[18t",	     /* text area size report */
+	"\x1b[21t",	     /* window title report */
+	"\x1b[x",	     /* terminal parameters */
+	"\x1b[?25$p",	     /* mode query */
+	"\x1b[>0q",	     /* version query */
+	"\x1b[?u",	     /* keyboard protocol query */
+	"\x1b]11;?\x07",     /* background colour query (OSC, BEL) */
+	"\x1b]52;c;?\x1b\\", /* clipboard read (OSC, ST) */
+	"\x1bP$qm\x1b\\",    /* setting query (DCS) */
+	"\x1b[?1000h",	     /* mouse reports */
+	"\x1b[?1;1006h",     /* mouse reports beside an allowed mode: all dropped */
+	"\x1b[?1004h",	     /* focus reports */
+	"\x1b[?2004h",	     /* bracketed paste markers */
+	"\x1b[20h",	     /* Enter sends CR LF */
+	"\x1b[>4;1m",	     /* what modified keys send */
+	"\x05",		     /* answerback */
+};
+
+TEST(console_keeps_terminal_queries_from_the_terminal)
+{
+	char l[64];
+
+	setup();
+	for (size_t i = 0; i < ARRAY_SIZE(queries); i++) {
+		struct console_stats before = console_cell_stats(&a->c);
+
+		fake_console_reset();
+		snprintf(l, sizeof(l), "x%sy", queries[i]);
+		line(a, l);
+		if (strcmp(fake_console_output(), "[a] xy\r\n") != 0)
+			ut_fail(__FILE__, __LINE__, "query %zu (\\e%s) passed: \"%s\"", i,
+				queries[i] + 1, fake_console_output());
+		EXPECT_EQ(console_cell_stats(&a->c).filtered - before.filtered, 1);
+	}
+	teardown();
+}
+
+TEST(console_passes_display_sequences)
+{
+	static const char *const display[] = {
+		"\x1b[1;32m",
+		"\x1b[0m",
+		"\x1b[m",
+		"\x1b[2J",
+		"\x1b[H",
+		"\x1b[10;5H",
+		"\x1b[K",
+		"\x1b[?25l",
+		"\x1b[?1h",
+		"\x1b=",
+		"\x1b(B",
+		"\x1b[4h",
+		"\x1b[2 q",
+		"\x1b"
+		"7",
+		"\x1b"
+		"8",
+		"\x1b[1;24r",
+		"\x1b[3C",
+		"\x1b"
+		"c",
+	};
+	char l[64], want[80];
+
+	setup();
+	for (size_t i = 0; i < ARRAY_SIZE(display); i++) {
+		fake_console_reset();
+		snprintf(l, sizeof(l), "x%sy", display[i]);
+		snprintf(want, sizeof(want), "[a] %s\r\n", l);
+		line(a, l);
+		EXPECT_STREQ(fake_console_output(), want);
+	}
+	teardown();
+}
+
+TEST(console_judges_sequences_split_across_writes)
+{
+	setup();
+	/* The prompt shows at once, the probe that followed it never. */
+	partial(a, "/ # \x1b[");
+	EXPECT_STREQ(fake_console_output(), "[a] / # ");
+	partial(a, "6");
+	partial(a, "n");
+	partial(a, "\x1b[1;3");
+	partial(a, "2mok");
+	line(a, "\x1b[0m");
+	EXPECT_STREQ(fake_console_output(), "[a] / # \x1b[1;32mok\x1b[0m\r\n");
+	/* A sequence still open at the end of its line is dropped: the next
+	 * line's tag would otherwise complete it. */
+	fake_console_reset();
+	line(a, "abc\x1b[6");
+	line(a, "n");
+	EXPECT_STREQ(fake_console_output(), "[a] abc\r\n[a] n\r\n");
+	/* Too long to hold: dropped whole, and the text after it shows. */
+	fake_console_reset();
+	line(a, "\x1b[1111111111111111111111111111111111111111mz");
+	EXPECT_STREQ(fake_console_output(), "[a] z\r\n");
+	/* A control string ends at BEL or ESC \\; what follows shows. */
+	fake_console_reset();
+	line(a, "\x1b]0;title\x07t\x1b]8;;x\x1b\\u");
+	EXPECT_STREQ(fake_console_output(), "[a] tu\r\n");
+	teardown();
+}
+
+TEST(console_mute_counts_lines_and_never_blocks_the_cell)
+{
+	struct console_stats before;
+
+	setup();
+	before = console_cell_stats(&b->c);
+	fake_console_input("\x1dm1");
+	console_irq();
+	EXPECT_TRUE(console_muted(1));
+	EXPECT_TRUE(strstr(fake_console_output(), "cell 1 (b) muted") != NULL);
+	fake_console_reset();
+	fake_console_room(0); /* nothing is written, yet b is never held up */
+	for (int i = 0; i < 10000; i++)
+		line(b, "chatter");
+	line(a, "kept");
+	fake_console_room(-1);
+	console_kick();
+	EXPECT_STREQ(fake_console_output(), "[a] kept\r\n");
+	EXPECT_EQ(console_cell_stats(&b->c).muted_lines - before.muted_lines, 10000);
+	EXPECT_EQ(console_cell_stats(&b->c).dropped_lines - before.dropped_lines, 0);
+	EXPECT_EQ(console_cell_stats(&b->c).lines - before.lines, 0);
+	/* The list shows every key and each cell's state. */
+	fake_console_input("\x1d?");
+	console_irq();
+	EXPECT_TRUE(strstr(fake_console_output(), "Ctrl-] <n> input to cell <n>") != NULL);
+	EXPECT_TRUE(strstr(fake_console_output(), "Ctrl-] m <n> mute or show cell <n>") != NULL);
+	EXPECT_TRUE(strstr(fake_console_output(), "Ctrl-] ? this list") != NULL);
+	EXPECT_TRUE(strstr(fake_console_output(), "Ctrl-] Ctrl-] a literal Ctrl-]") != NULL);
+	EXPECT_TRUE(strstr(fake_console_output(), "   0 a            running, input, ") != NULL);
+	EXPECT_TRUE(strstr(fake_console_output(), "   1 b            running, muted, ") != NULL);
+	/* Shown again: new lines come through, the count is reported. */
+	fake_console_reset();
+	fake_console_input("\x1dm1");
+	console_irq();
+	EXPECT_TRUE(!console_muted(1));
+	EXPECT_TRUE(strstr(fake_console_output(), "cell 1 (b) shown again") != NULL);
+	line(b, "back");
+	EXPECT_TRUE(strstr(fake_console_output(), "[b] back\r\n") != NULL);
+	/* m then anything but a cell number just lists; nothing reaches a cell. */
+	fake_console_input("\x1dmx");
+	console_irq();
+	EXPECT_EQ(a->c.vuart.rx_head, 0);
+	EXPECT_TRUE(!console_muted(0) && !console_muted(1));
+	teardown();
+}
+
+TEST(console_input_leaves_a_stopped_cell)
+{
+	char typed[VUART_RX_FIFO + 20];
+
+	setup();
+	console_set_focus(0);
+	WRITE_ONCE(a->c.state, CELL_STOPPED);
+	console_cell_stopped(&a->c);
+	EXPECT_EQ(console_focus(), 1);
+	EXPECT_TRUE(strstr(fake_console_output(),
+			   "console: cell a stopped; input now goes to cell 1 (b)") != NULL);
+	fake_console_input("ls\r");
+	console_irq();
+	EXPECT_EQ(b->c.vuart.rx_head, 3);
+	EXPECT_EQ(a->c.vuart.rx_head, 0);
+	/* Back to a stopped cell: refused. */
+	console_set_focus(0);
+	EXPECT_EQ(console_focus(), 1);
+	EXPECT_TRUE(strstr(fake_console_output(), "cell 0 (a) is stopped") != NULL);
+	/* A cell without the input stops: nothing to say. */
+	fake_console_reset();
+	console_cell_stopped(&a->c);
+	EXPECT_STREQ(fake_console_output(), "");
+	/* The last one stops: said so; typing vanishes, the keys still work. */
+	WRITE_ONCE(b->c.state, CELL_STOPPED);
+	console_cell_stopped(&b->c);
+	EXPECT_TRUE(strstr(fake_console_output(), "cell b stopped; no running cell takes input") !=
+		    NULL);
+	memset(typed, 'z', sizeof(typed) - 1);
+	typed[sizeof(typed) - 1] = '\0';
+	fake_console_input(typed);
+	fake_console_input("\x1d?");
+	console_irq();
+	EXPECT_EQ(b->c.vuart.rx_head, 3);
+	EXPECT_TRUE(strstr(fake_console_output(), "   1 b            stopped, input") != NULL);
+	teardown();
+}
+
+TEST(console_input_to_a_stopped_focus_never_stalls_the_keys)
+{
+	/* However the focus came to be on a stopped cell, a full FIFO there
+	 * must not stop the console from reading Ctrl-]. */
+	char typed[VUART_RX_FIFO + 20];
+
+	setup();
+	console_set_focus(0);
+	WRITE_ONCE(a->c.state, CELL_STOPPED);
+	memset(typed, 'z', sizeof(typed) - 1);
+	typed[sizeof(typed) - 1] = '\0';
+	fake_console_input(typed);
+	fake_console_input("\x1d"
+			   "1");
+	console_irq();
+	console_poll();
+	EXPECT_EQ(console_focus(), 1);
 	teardown();
 }
