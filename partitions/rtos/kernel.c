@@ -34,6 +34,9 @@ static struct rtos_task idle = {.name = "idle"};
 static struct rtos_task *current = &idle;
 static uint64_t start_time, idle_ticks, idle_since, unexpected_irqs;
 static bool running, stopped;
+/* One device interrupt handled in kernel context (rtos_irq_attach). */
+static uint32_t dev_intid = UINT32_MAX;
+static void (*dev_handler)(void);
 
 static void stats_reset(struct rtos_stats *s)
 {
@@ -159,6 +162,8 @@ uint64_t rtos_irq(uint64_t frame)
 			} while (bm_vtimer_pending());
 		} else if (intid == BM_VTIMER_PPI) {
 			bm_vtimer_stop(); /* raised just before rtos_stop */
+		} else if (intid == dev_intid) {
+			dev_handler();
 		} else {
 			/* Nobody asked for it: count it and keep it quiet. */
 			unexpected_irqs++;
@@ -310,6 +315,25 @@ uint64_t rtos_take_windows(struct rtos_task *const *list, size_t n, struct rtos_
 	}
 	bm_write_sysreg(daif, daif);
 	return now;
+}
+
+void rtos_read_totals(struct rtos_task *const *list, size_t n, struct rtos_stats *total)
+{
+	uint64_t daif = bm_read_sysreg(daif);
+
+	bm_irq_disable();
+	for (size_t i = 0; i < n; i++)
+		total[i] = list[i]->total;
+	bm_write_sysreg(daif, daif);
+}
+
+void rtos_irq_attach(uint32_t intid, void (*fn)(void))
+{
+	if (running || dev_handler || intid == BM_VTIMER_PPI || intid >= BM_GIC_MAX_INTID)
+		bm_fatal("rtos: cannot attach interrupt %u", intid);
+	dev_intid = intid;
+	dev_handler = fn;
+	bm_gic_enable_irq(intid, RTOS_TIMER_PRIO);
 }
 
 uint64_t rtos_idle_ticks(void)

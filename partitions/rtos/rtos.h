@@ -7,6 +7,7 @@
  * task runs; a release of a higher-priority task preempts a lower one
  * from the timer IRQ. A task ends its job with an SVC and waits for its
  * next release. With nothing released the boot context idles in WFI.
+ * One device interrupt (the console UART's) may have a handler of its own.
  *
  * Everything runs at EL1 on the one vCPU; tasks share the address space.
  * Only the integer registers are switched: the runtime is built with
@@ -79,6 +80,12 @@ uint64_t rtos_job_runtime(const struct rtos_task *t);
  * if not NULL) and start new windows. Returns the counter at the copy. */
 uint64_t rtos_take_windows(struct rtos_task *const *tasks, size_t n, struct rtos_stats *win,
 			   struct rtos_stats *total);
+/* Copy the whole-run totals of @n tasks (consistent: IRQs masked). */
+void rtos_read_totals(struct rtos_task *const *tasks, size_t n, struct rtos_stats *total);
+/* Before rtos_run: handle device interrupt @intid with @fn, in kernel
+ * context (IRQs masked, never nested; keep it short: it delays releases).
+ * One device at most; enables @intid for this vCPU. */
+void rtos_irq_attach(uint32_t intid, void (*fn)(void));
 /* Ticks spent idle so far. */
 uint64_t rtos_idle_ticks(void);
 /* Interrupts other than the timer taken while running (each is disabled). */
