@@ -148,7 +148,7 @@ def test_interactive_shell_ctrl_c(linux):
     # No bulkhead.cmd: a shell on the console whose jobs Ctrl-C interrupts.
     r = run_qemu(qemu_args(linux, "console=ttyAMA0"), BOOT_S + 60,
                  watch=[r"started-6", r"ctrlc-42"],
-                 input_script=[(r"^/ # ", "echo hi-$((6*7))\n"),
+                 input_script=[(r"^/ # ", "echo hi-$((6*7)) $(stty size)\n"),
                                # One process that prints, then becomes sleep: the
                                # marker proves the job is in the foreground already.
                                (r"^hi-42", "sh -c 'echo started-$((2*3)); exec sleep 120'\n"),
@@ -156,6 +156,12 @@ def test_interactive_shell_ctrl_c(linux):
                                (r"\^C[\s\S]*^/ # ", "echo ctrlc-$((40+2))\n"),
                                (r"^ctrlc-42", "poweroff -f\n")])
     assert not r.timed_out, f"timed out:\n{r.output}"
+    # Natively poweroff powers the machine off (in a cell it stops only the
+    # cell: test_linux_cell.py); the console has a size, so full-screen
+    # applets need not ask the terminal for one.
+    assert "bulkhead-init: shell on the console; 'poweroff -f' powers off, 'reboot -f' " \
+        "restarts" in r.output.splitlines(), r.output
+    assert re.search(r"^hi-42 24 80$", r.output, re.M), r.output
     assert re.search(r"^ctrlc-42", r.output, re.M), r.output
     assert r.marks[r"ctrlc-42"] - r.marks[r"started-6"] < 30, r.marks
     assert r.rc == 0, r.output

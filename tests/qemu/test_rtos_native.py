@@ -1,24 +1,21 @@
 # SPDX-License-Identifier: Apache-2.0
 """The rtos payload (partitions/rtos) natively on QEMU virt, GICv3 and GICv2.
 
-One 6-second run per GIC version, reporting every 2 s, is checked line by
-line: the per-window statistics, the whole-run summary, the heartbeat and the
-payload's own verdict.
+One 6-second run per GIC version, reporting every 2 s in full (rtos.verbose),
+is checked line by line: the per-window statistics, the whole-run summary, the
+heartbeat and the payload's functional verdicts. Other boots check the default
+one-line reports, the console commands and the bootargs.
 
-Deadlines and host stalls: natively the guest's counter is host time, so when
-the host keeps QEMU off the CPU, timer interrupts arrive late and releases are
-missed, whatever the guest does. On a loaded 2-core host that reaches hundreds
-of ms (partitions/rtos/README.md). While QEMU runs, a thread here measures how
-long the host leaves a runnable, nearly idle thread waiting. Missed releases
-fail the test unless the host stalled that thread for a quarter of the period
-of a task that missed; then the deadline checks skip, saying so. The arithmetic
-of the reports is checked either way.
+Natively the guest's counter is host time: when the host keeps QEMU off the
+CPU, timer interrupts arrive late and releases are missed, whatever the guest
+does. So what these tests assert holds whatever the timing (the arithmetic of
+the reports, every task running, no stall, no corrupted context); whether
+every deadline was met (the payload's "deadlines" test) is printed here and
+judged by tests/bench/mixed_criticality.py.
 """
 import math
 import re
 import subprocess
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -30,18 +27,9 @@ SECONDS = 6
 REPORT = 2
 TIMEOUT = 60  # hard limit per boot; a run needs SECONDS plus about a second
 BASE_US = 50000  # the payload's default base period (rtos.period_us)
-# name -> (priority, period in base periods)
-TASKS = {"fast": (3, 1), "mid": (2, 5), "slow": (1, 20)}
-# How far a window edge may sit after its report instant. Edges are where
-# the lowest-priority monitor job starts: after every higher-priority job
-# ready then (at most one each: 1 + 10 + 60 ms of budget) and after the
-# host's timer latency, tens of ms under load. 250 ms covers both; a wrong
-# release rate (units, double counting, a drifting timer) is off by far more
-# than the 1 + EDGE/period releases allowed.
-EDGE_S = 0.25
-# Of the period of a task that missed: under load QEMU was kept waiting 2 to
-# 7 times as long as the sampling thread at the same moments.
-HOST_STALL_SHARE = 0.25
+# name -> (priority, period in base periods, first release in base periods)
+TASKS = {"fast": (3, 1, 0), "mid": (2, 5, 0.5), "slow": (1, 20, 0.25)}
+FUNCTIONAL = ("task_fast", "task_mid", "task_slow", "monitor")
 
 NUM = r"(\d+)"
 STATS_RE = re.compile(
@@ -52,32 +40,11 @@ SUMMARY_RE = re.compile(
     rf"missed={NUM} jobs={NUM} preempted={NUM} jitter_ns min={NUM} avg={NUM} max={NUM} "
     rf"response_max_ns={NUM} stack_used={NUM}$", re.M)
 HEARTBEAT_RE = re.compile(r"^RTOS-HEARTBEAT: (\d+) (.*)$", re.M)
+BRIEF_RE = re.compile(
+    rf"^rtos: t={NUM} (ok|STALLED): {NUM} releases, {NUM} missed; worst jitter fast {NUM} us, "
+    rf"mid {NUM} us, slow {NUM} us; cpu busy {NUM}%$", re.M)
+TEST_RE = re.compile(r"^\[ +(OK|FAIL|SKIP) +\] (\w+)", re.M)
 RESULT_RE = re.compile(r"^BM-RESULT: (\d+) passed, (\d+) failed$", re.M)
-
-
-class HostStalls(threading.Thread):
-    """Longest oversleep of a 1 ms sleep while it runs. QEMU needs two of its
-    threads scheduled to deliver a timer interrupt and uses far more CPU than
-    this thread, so it is kept waiting at least as long."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.worst = 0.0
-        self.done = threading.Event()
-
-    def run(self):
-        while not self.done.is_set():
-            t = time.monotonic()
-            time.sleep(0.001)
-            self.worst = max(self.worst, time.monotonic() - t - 0.001)
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.done.set()
-        self.join()
 
 
 def machine(gic):
@@ -96,19 +63,18 @@ def part_dir():
 
 def boot(part_dir, gic, append, payload="rtos", **harness_args):
     args = machine(gic) + ["-kernel", str(part_dir / f"{payload}.elf"), "-append", append]
-    with HostStalls() as stalls:
-        r = run_qemu(args, TIMEOUT, **harness_args)
-    r.host_stall_ms = stalls.worst * 1e3
-    return r
+    return run_qemu(args, TIMEOUT, **harness_args)
 
 
 @pytest.fixture(scope="module", params=[3, 2], ids=["gicv3", "gicv2"])
 def run(request, part_dir):
-    r = boot(part_dir, request.param, f"bm.native rtos.seconds={SECONDS} rtos.report={REPORT}")
+    r = boot(part_dir, request.param,
+             f"bm.native rtos.seconds={SECONDS} rtos.report={REPORT} rtos.verbose")
     r.gic = request.param
-    print(f"\nGICv{r.gic}: {r.elapsed:.1f} s, worst host stall {r.host_stall_ms:.1f} ms")
+    # The timing, for the record: reported, not judged (see the docstring).
+    print(f"\nGICv{r.gic}: {r.elapsed:.1f} s")
     for line in r.output.splitlines():
-        if line.startswith(("RTOS-SUMMARY", "rtos: timer")):
+        if line.startswith(("RTOS-SUMMARY", "rtos: timer", "[ FAIL ] deadlines")):
             print(f"GICv{r.gic}: {line}")
     return r
 
@@ -135,20 +101,16 @@ def summaries(r):
     return out
 
 
-def skip_if_host_stalled(r):
-    """Skip the deadline checks if the misses are the host's doing."""
-    missed = {n: s for n, s in summaries(r).items() if s["missed"]}
-    if not missed:
-        return
-    shortest_ms = min(s["period_us"] for s in missed.values()) / 1e3
-    if r.host_stall_ms >= HOST_STALL_SHARE * shortest_ms:
-        pytest.skip(f"host stalled a sleeping thread {r.host_stall_ms:.0f} ms during the run; "
-                    f"missed releases {({n: s['missed'] for n, s in missed.items()})} "
-                    f"are not the executive's")
+def verdicts(r):
+    """{test name: "OK" | "FAIL"} from the payload's test lines."""
+    return {name: v for v, name in TEST_RE.findall(r.output) if v != "SKIP"}
 
 
-def release_tolerance(period_us):
-    return 1 + math.ceil(EDGE_S * 1e6 / period_us)
+def min_releases(name, seconds):
+    """Release instants from the first release up to a report instant: a
+    window never closes before its report instant, so at least these."""
+    _, mult, offset = TASKS[name]
+    return math.floor((seconds - offset * BASE_US / 1e6) / (mult * BASE_US / 1e6)) + 1
 
 
 def test_boots_and_reports(run):
@@ -159,7 +121,12 @@ def test_boots_and_reports(run):
     assert any(l.startswith(f"rtos: GICv{run.gic} ") for l in lines), run.output
     found = RESULT_RE.findall(run.output)
     assert len(found) == 1, run.output
-    assert int(found[0][0]) + int(found[0][1]) == 4, run.output
+    assert int(found[0][0]) + int(found[0][1]) == 5, run.output
+    # Every functional test passed; "deadlines" is the timing verdict.
+    v = verdicts(run)
+    assert sorted(v) == sorted(FUNCTIONAL + ("deadlines",)), run.output
+    assert all(v[t] == "OK" for t in FUNCTIONAL), run.output
+    assert all(h == "ok" for _, h in HEARTBEAT_RE.findall(run.output)), run.output
     # The counter follows host time natively: the run cannot be shorter.
     assert run.elapsed >= SECONDS, run.elapsed
     windows = stats(run)
@@ -173,7 +140,7 @@ def test_boots_and_reports(run):
 def test_report_arithmetic(run):
     """What holds whatever the host did."""
     windows, sums = stats(run), summaries(run)
-    for name, (prio, mult) in TASKS.items():
+    for name, (prio, mult, _) in TASKS.items():
         period = BASE_US * mult
         s = sums[name]
         assert (s["t"], s["prio"], s["period_us"]) == (SECONDS, prio, period), s
@@ -191,35 +158,31 @@ def test_report_arithmetic(run):
         assert s["jobs"] + s["missed"] == s["releases"] > 0, (name, s)
         assert s["min"] <= s["avg"] <= s["max"] <= s["response_max"], (name, s)
         assert 0 < s["stack_used"] < 0x4000, (name, s)
+        # Releases follow the grid: never fewer than its instants up to the
+        # end, and far from twice as many (double counting, wrong units)
+        # whatever the host's delays.
+        assert min_releases(name, SECONDS) <= s["releases"] <= \
+            1.5 * min_releases(name, SECONDS), (name, s)
     assert sums["fast"]["preempted"] == 0, sums["fast"]
     # slow's job outlasts fast's period: every job is preempted at least once.
     assert sums["slow"]["preempted"] >= sums["slow"]["jobs"] > 0, sums["slow"]
 
 
-def test_meets_deadlines(run):
-    skip_if_host_stalled(run)
-    windows, sums = stats(run), summaries(run)
-    for name, (_, mult) in TASKS.items():
-        period = BASE_US * mult
-        s = sums[name]
-        assert s["missed"] == 0, (name, s)
-        assert s["max"] < period * 1000, (name, s)
-        want = SECONDS * 1e6 / period
-        assert abs(s["releases"] - want) <= release_tolerance(period), (name, s, want)
-        for t in range(REPORT, SECONDS + 1, REPORT):
-            w = windows[(t, name)]
-            want = REPORT * 1e6 / period
-            assert abs(w["releases"] - want) <= release_tolerance(period), \
-                f"t={t} {name}: {w['releases']} releases, want {want:.0f}"
-    assert RESULT_RE.findall(run.output) == [("4", "0")], run.output
-    assert all(v == "ok" for _, v in HEARTBEAT_RE.findall(run.output)), run.output
+def test_deadline_verdict_matches_the_misses(run):
+    """Whatever the timing was, the verdict says it: "deadlines" fails
+    exactly when some release was missed."""
+    missed = sum(s["missed"] for s in summaries(run).values())
+    assert verdicts(run)["deadlines"] == ("FAIL" if missed else "OK"), run.output
+    found = RESULT_RE.findall(run.output)
+    assert found == [("4", "1") if missed else ("5", "0")], run.output
 
 
 def test_runs_until_powered_off_without_a_length(part_dir):
     """No rtos.seconds: it keeps reporting and never gives a result."""
-    r = boot(part_dir, 3, "bm.native rtos.report=1", stop_on=r"^RTOS-HEARTBEAT: 3 \w+\r?\n")
+    r = boot(part_dir, 3, "bm.native rtos.report=1 rtos.verbose",
+             stop_on=r"^RTOS-HEARTBEAT: 3 \w+\r?\n")
     assert not r.timed_out, r.output
-    assert "rtos: report every 1 s, running until powered off" in r.output, r.output
+    assert "rtos: report every 1 s (verbose), running until powered off" in r.output, r.output
     assert HEARTBEAT_RE.findall(r.output) == [("1", "ok"), ("2", "ok"), ("3", "ok")], r.output
     assert [t for t, n in stats(r) if n == "fast"] == [1, 2, 3], r.output
     assert not RESULT_RE.search(r.output), r.output
@@ -234,18 +197,84 @@ def test_missed_releases_fail_the_run(part_dir):
     sums = summaries(r)
     assert sums["fast"]["missed"] > 0, r.output
     assert sums["fast"]["jobs"] + sums["fast"]["missed"] == sums["fast"]["releases"], sums
-    assert "[ FAIL ] task_fast" in r.output, r.output
+    assert verdicts(r)["deadlines"] == "FAIL", r.output
     found = RESULT_RE.findall(r.output)
     assert len(found) == 1 and int(found[0][1]) >= 1, r.output
 
 
 def test_bad_bootargs_fall_back(part_dir):
-    r = boot(part_dir, 3, "bm.native rtos.seconds=2 rtos.report=0 rtos.period_us=12x")
+    r = boot(part_dir, 3, "bm.native rtos.seconds=2 rtos.report=0 rtos.period_us=12x rtos.verbose")
     assert r.rc == 0, r.output
-    assert "rtos: ignoring bad rtos.report, using 2 s" in r.output, r.output
+    assert "rtos: ignoring bad rtos.report, using 10 s" in r.output, r.output
     assert "rtos: ignoring bad rtos.period_us, using 50000 us" in r.output, r.output
-    assert [(t, n) for t, n in stats(r) if n == "fast"] == [(2, "fast")], r.output
+    # The run ends at the first report at or after 2 s: the default 10 s one.
+    assert [(t, n) for t, n in stats(r) if n == "fast"] == [(10, "fast")], r.output
     assert len(RESULT_RE.findall(r.output)) == 1, r.output
+
+
+def test_one_line_per_report_by_default(part_dir):
+    """Without rtos.verbose: one line per report, the same facts in brief."""
+    r = boot(part_dir, 3, "bm.native rtos.report=1", stop_on=r"^rtos: t=3 .*\r?\n")
+    assert not r.timed_out, r.output
+    assert "rtos: report every 1 s (one line), running until powered off" in r.output, r.output
+    brief = BRIEF_RE.findall(r.output)
+    assert [int(b[0]) for b in brief] == [1, 2, 3], r.output
+    for t, state, releases, missed, *jitter, busy in brief:
+        assert state == "ok", r.output
+        # fast, mid and slow over one second: 20 + 4 + 1, give or take the edges
+        assert 20 <= int(releases) <= 40 and int(missed) <= int(releases), r.output
+        assert all(int(j) > 0 for j in jitter) and 0 < int(busy) <= 100, r.output
+    assert "RTOS-STATS" not in r.output and "RTOS-HEARTBEAT" not in r.output, r.output
+    # Lines after the boot banner: one per report (and the last one's end).
+    after = r.output[r.output.index("running until powered off"):].splitlines()[1:]
+    assert len(after) == 3, after
+
+
+@pytest.mark.parametrize("gic", [3, 2])
+def test_console_commands(part_dir, gic):
+    """Typed on its UART (receive interrupt, from the device tree): help,
+    status, stats, verbose on|off; line editing; anything else gets a hint."""
+    script = [
+        (r"^rtos: commands on this console \(UART interrupt 33\): type help", "help\r"),
+        (r"^rtos: commands: ", "  status \r"),
+        (r"^rtos: up ", "stax\x7fts\r"),
+        (r"^RTOS-TOTAL: .* task=slow jitter_ns", "verbose on\r"),
+        (r"^rtos: verbose on: [\s\S]*^RTOS-STATS: .* task=slow ", "xyzzy 1\x1b[A\r"),
+        (r"^rtos: unknown command", "verbose\r"),
+        (r"^rtos: verbose on: [\s\S]*^rtos: verbose on: ", "whatever\x15verbose off\r"),
+    ]
+    r = boot(part_dir, gic, "bm.native rtos.seconds=8 rtos.report=1", input_script=script)
+    assert r.rc == 0 and not r.timed_out, r.output
+    out = r.output
+    assert re.search(r"^rtos: commands: status \(one line\), stats \(full statistics since "
+                     r"boot\), verbose on\|off \(full statistics at every report; now off\), "
+                     r"help$", out, re.M), out
+    up = re.search(r"^rtos: up (\d+) s; tasks fast/mid/slow every 50/250/1000 ms; (\d+) "
+                   r"releases, (\d+) missed; (\d+) reports \(every 1 s, one line\), last ok; "
+                   r"cpu busy (\d+)%$", out, re.M)
+    assert up and int(up.group(2)) > 0, out
+    # Backspace took the x back: the command ran.
+    totals = re.findall(r"^RTOS-TOTAL: t=\d+ task=(\w+) prio=\d+ period_us=\d+ releases=(\d+) "
+                        r"missed=(\d+) jobs=(\d+) preempted=\d+$", out, re.M)
+    assert [t[0] for t in totals] == ["fast", "mid", "slow"], out
+    assert all(int(rel) > 0 and int(jobs) + int(miss) >= int(rel) - 1
+               for _, rel, miss, jobs in totals), out
+    assert len(re.findall(r"^RTOS-TOTAL: t=\d+ task=\w+ jitter_ns min=\d+ avg=\d+ max=\d+ "
+                          r"response_max_ns=\d+ stack_used=\d+$", out, re.M)) == 3, out
+    assert re.search(r"^rtos: t=\d+ \d+ reports, stalled windows 0/0/0, checksum errors 0, "
+                     r"unexpected interrupts 0, \d+ characters typed", out, re.M), out
+    # The arrow key's sequence is not part of the command.
+    assert "rtos: unknown command 'xyzzy 1'; commands: help, status, stats, verbose on|off" \
+        in out.splitlines(), out
+    # verbose on: full statistics at the next reports; off (after Ctrl-U wiped
+    # a line): one line again.
+    on = out.index("rtos: verbose on: full statistics every 1 s")
+    off = out.index("rtos: verbose off: one line every 1 s")
+    assert STATS_RE.search(out, on) and STATS_RE.search(out, on).start() < off, out
+    assert not STATS_RE.search(out, off) and BRIEF_RE.search(out, off), out
+    assert "unknown command 'whatever" not in out, out
+    # Typing never disturbed the tasks' functions (nor raised a stray interrupt).
+    assert all(verdicts(r)[t] == "OK" for t in FUNCTIONAL), out
 
 
 def test_irq_payload_on_gicv2(part_dir):
