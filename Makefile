@@ -231,7 +231,7 @@ unit: $(UNIT_O)/unit-tests
 TEST_BOARDS ?= qemu-virt qemu-virt-gicv2
 TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolation-stop \
 	test-smp test-reset test-restart test-stop-smp test-psci test-irq test-console \
-	test-ticker test-rtos test-linux-rtos test-gicstorm test-uart1
+	test-ticker test-rtos test-linux-rtos test-gicstorm test-uart1 test-fidelity
 test-images: partitions
 	@for b in $(TEST_BOARDS); do for img in $(TEST_IMAGES); do \
 		cfg=$${img%%+*}; st=; case $$img in *+*) st=$${img#*+};; esac; \

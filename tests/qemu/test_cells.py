@@ -68,6 +68,11 @@ def test_isolation_inject_aborts_in_own_vector_and_neighbour_intact(board):
                         r"DFSC 0x10", r.output, re.M)
     assert 1 <= len(reports) < len(probes), (len(reports), len(probes))
     assert "stopping the cell" not in r.output
+    # A 64-bit read of its own emulated UART: refused as what it is.
+    r.expect(r"^\[attacker\] \[  OK  \] emulated_uart_refuses_64_bit_access$")
+    r.expect(r"^cell attacker: vCPU 0: 64-bit read of the emulated PL011 UART at offset 0x18: an "
+             r"access size it does not support \(Data abort, lower EL, FAR 0x9000018, PC 0x[0-9a-f]+\): "
+             r"injected external abort")
 
 
 def test_isolation_stop_stops_only_the_offender_with_a_dump(board):
