@@ -1003,6 +1003,19 @@ def test_board_ram_beyond_cpu_pa_bits(run, test_board):
             "CPUs' 44-bit physical address space (cpu-pa-bits)") in r.stderr
 
 
+def test_board_gic_beyond_cpu_pa_bits(run, tmp_path):
+    """The GIC windows a cell gets are the board's addresses: below 2^cpu-pa-bits too."""
+    board = board_variant(tmp_path, "qemu-virt", """/ {
+	bulkhead { cpu-pa-bits = <36>; };
+	intc@8000000 { reg = <0x0 0x8000000 0x0 0x10000 0x10 0x0 0x0 0xf60000>; };
+};""")
+    r = run(system(cell()), board=board)
+    assert r.rc == 1
+    assert (f"{REPO}/boards/qemu-virt/board.dts: /intc@8000000: GIC redistributors "
+            "0x1000000000 + 0xf60000 is beyond the CPUs' 36-bit physical address space "
+            "(cpu-pa-bits)") in r.stderr.splitlines()
+
+
 def test_stage2_tables_must_fit_in_hypervisor_memory(run, tmp_path, test_board):
     """The cells' stage-2 tables come from the hypervisor's memory, after the image and
     its bundle: bhcfg counts them (at most), and the build names the bound."""
@@ -1036,7 +1049,7 @@ SECOND_COPY = '/ { cells { a { bootargs = "again"; }; }; };\n'
      "this node of cell 'a' is written more than once in the source (sys.dts:{ram}, "
      "sys.dts:{second}); dtc merges the copies silently, later properties replacing earlier "
      "ones: write each cell once"),
-])
+], ids=["second-block", "path-reference", "subnode"])
 def test_cell_written_twice(run, extra, path, msg):
     """dtc merges a node written twice into one without a word; bhcfg asks dtc where
     each node came from (its -T annotation) and refuses a cell written twice."""
@@ -1073,7 +1086,7 @@ def test_shared_regions_starting_together_differ_in_size(run):
                'initrd { file = "initrd.img"; load = <0x0 0x50000000>; };', "/cells/a/initrd",
      "initrd image at IPA 0x50000000..0x50009c3f is in /cells/a/memory/shm, which is shared: "
      "each start of the cell would overwrite what the other cells keep there"),
-])
+], ids=["kernel", "initrd"])
 def test_image_in_shared_region(run, what, kernel, path, msg):
     shm = 'shm { reg = <0x0 0x52000000 0x0 0x100000>; ipa = <0x0 0x50000000>; shared; };'
     assert_error(run(two({"regions": shm, "kernel": kernel}, {"regions": shm})), E(path, msg))
@@ -1193,7 +1206,8 @@ def test_smmu_streams_warn_not_enforced(run):
     (" ".join(str(4 + i) for i in range(10000)),
      "CPUs 4, 5, 6, 7, 8, 9, 10, 11, ... are not on the board (its CPUs are 0..3)"),
     ("9 9 9 9", "CPU 9 is not on the board (its CPUs are 0..3)"),
-])
+], ids=["same-cpu-10000-times", "same-cpu-twice", "10000-cpus-not-on-board",
+        "same-cpu-not-on-board"])
 def test_repeated_problem_gives_one_message(run, cpus, msg):
     r = run(system(cell(cpus=cpus)))
     assert_error(r, E("/cells/a", msg))
