@@ -1214,6 +1214,12 @@ def test_repeated_problem_gives_one_message(run, cpus, msg):
     assert r.errors == [E("/cells/a", msg)]
 
 
+def test_repeated_stream_id_gives_one_message(run):
+    r = run(system(cell(props="smmu-streams = <" + "5 " * 10000 + ">;")))
+    assert r.rc == 1
+    assert r.errors == [E("/cells/a", "stream ID 5 is listed 10000 times")]
+
+
 def test_repeated_devices_give_one_message_each(run):
     r = run(system(cell(props="devices = " + ", ".join(['"rtc"'] * 10000) + ";")))
     assert r.rc == 1

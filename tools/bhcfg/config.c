@@ -604,6 +604,7 @@ static void parse_streams(struct model *m, struct cfg_cell *c)
 	const struct dtb *d = &m->config_dtb;
 	int len;
 	const uint32_t *p = fdt_getprop(d->fdt, c->node, "smmu-streams", &len);
+	uint32_t times[CFG_MAX_STREAMS] = {0};
 
 	if (!p)
 		return;
@@ -612,22 +613,29 @@ static void parse_streams(struct model *m, struct cfg_cell *c)
 		return;
 	}
 	for (int i = 0; i < len / 4; i++) {
-		uint32_t v = fdt32_to_cpu(p[i]);
-		bool dup = false;
+		uint32_t v = fdt32_to_cpu(p[i]), j = 0;
 
-		for (uint32_t j = 0; j < c->nstreams; j++)
-			dup |= c->streams[j] == v;
-		if (dup) {
-			cell_error(c, d, c->node, "stream ID %u is listed twice", v);
+		while (j < c->nstreams && c->streams[j] != v)
+			j++;
+		if (j < c->nstreams) {
+			times[j]++;
 			continue;
 		}
 		if (c->nstreams >= CFG_MAX_STREAMS) {
 			cell_error(c, d, c->node, "more than %d stream IDs in one cell",
 				   CFG_MAX_STREAMS);
-			return;
+			break;
 		}
+		times[c->nstreams] = 1;
 		c->streams[c->nstreams++] = v;
 	}
+	/* One message per repeated ID, however often it is repeated. */
+	for (uint32_t j = 0; j < c->nstreams; j++)
+		if (times[j] == 2)
+			cell_error(c, d, c->node, "stream ID %u is listed twice", c->streams[j]);
+		else if (times[j] > 2)
+			cell_error(c, d, c->node, "stream ID %u is listed %u times", c->streams[j],
+				   times[j]);
 }
 
 static void parse_cell(struct model *m, struct cfg_cell *c, int node)

@@ -1211,9 +1211,10 @@ static uint64_t stage2_pages(const struct model *m, const struct cfg_cell *c)
 			   PAGE_UP(g->vcpu.size < VGICC_SIZE ? g->vcpu.size : VGICC_SIZE));
 	if (t.oom) {
 		free(t.key);
-		return UINT64_MAX / 2 / SZ_4K;
+		return UINT64_MAX / SZ_4K; /* cannot count: cannot fit either */
 	}
-	qsort(t.key, t.n, sizeof(t.key[0]), cmp_u64);
+	if (t.n)
+		qsort(t.key, t.n, sizeof(t.key[0]), cmp_u64);
 	for (size_t i = 0; i < t.n; i++)
 		pages += !i || t.key[i] != t.key[i - 1];
 	free(t.key);
@@ -1224,8 +1225,14 @@ void validate_bundle(struct model *m)
 {
 	uint64_t total = bundle_bytes(m), tables = 0;
 
-	for (uint32_t i = 0; i < m->ncells; i++)
-		tables += stage2_pages(m, &m->cell[i]) * SZ_4K;
+	/* Counted for a sound system only: then every region lies in RAM,
+	 * which bounds the work. */
+	for (uint32_t i = 0; i < m->ncells && !cfg_errors; i++) {
+		uint64_t pages = stage2_pages(m, &m->cell[i]);
+
+		tables =
+			pages > (UINT64_MAX - tables) / SZ_4K ? UINT64_MAX : tables + pages * SZ_4K;
+	}
 	m->stage2_bytes = tables;
 	if (total > m->board.hyp_mem.size)
 		cfg_error(&m->config_dtb, 0,
