@@ -156,10 +156,10 @@ static void scan(struct model *m, const char *text)
 		line = eol ? eol + 1 : end;
 		while (s < e && (*s == ' ' || *s == '\t'))
 			s++;
-		if (e - s >= 4 && e[-1] == '/' && e[-2] == '*') {
+		if (e - s >= 6 && e[-1] == '/' && e[-2] == '*' && e[-3] == ' ') {
 			/* The annotation is the last comment of the line. */
-			for (const char *p = e - 3; p > s; p--)
-				if (p[0] == '/' && p[1] == '*') {
+			for (const char *p = e - 6; p >= s; p--)
+				if (p[0] == '/' && p[1] == '*' && p[2] == ' ') {
 					comment = p + 3;
 					clen = (size_t)(e - 3 - comment);
 					e = p;
