@@ -28,6 +28,7 @@ def check(out):
     assert re.search(r"fidelity: rtc: 1 handler run\(s\), 0 with the device quiet$", out, re.M), out
 
 
+@pytest.mark.smoke
 def test_in_a_cell(board):
     r = run_qemu(bulkhead_args(image_path("test-fidelity", board), board), timeout=TIMEOUT)
     assert not r.timed_out and r.rc == 0, r.output
