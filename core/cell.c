@@ -75,7 +75,7 @@ static unsigned int mem_prot(uint32_t flags)
 static int build_stage2(struct cell *c)
 {
 	const struct bh_cell *cfg = c->cfg;
-	int ret = pt_init(&c->s2, ARCH_PT_STAGE2, arch_ipa_bits(), &heap);
+	int ret = pt_init(&c->s2, ARCH_PT_STAGE2, bh_board.pa_bits, &heap);
 
 	for (unsigned int i = 0; !ret && i < cfg->nmem; i++)
 		ret = pt_map(&c->s2, cfg->mem[i].ipa, cfg->mem[i].pa, cfg->mem[i].size,
@@ -84,14 +84,17 @@ static int build_stage2(struct cell *c)
 		ret = pt_map(&c->s2, cfg->mmio[i].ipa, cfg->mmio[i].pa, cfg->mmio[i].size,
 			     PT_PROT_R | PT_PROT_W | PT_PROT_DEVICE, 0);
 	if (!ret && cfg->console == BH_CONSOLE_VUART)
-		ret = vdev_add(c, cfg->console_ipa, PAGE_SIZE, vuart_mmio, NULL);
+		ret = vdev_add(c, cfg->console_ipa, PAGE_SIZE, vuart_mmio, NULL,
+			       "emulated PL011 UART");
 	/* Virtual GIC: the distributor (and v3 redistributors) trap; a v2 CPU
 	 * interface is the hardware's GICV frame, mapped where GICC should be. */
 	if (!ret)
-		ret = vdev_add(c, cfg->gicd_ipa, VGIC_DIST_SIZE, vgic_dist_mmio, NULL);
+		ret = vdev_add(c, cfg->gicd_ipa,
+			       bh_board.gic.version == 2 ? VGIC_V2_DIST_SIZE : VGIC_DIST_SIZE,
+			       vgic_dist_mmio, NULL, "virtual GIC distributor");
 	if (!ret && bh_board.gic.version == 3)
 		ret = vdev_add(c, cfg->gicr_ipa, (uint64_t)cfg->ncpus * VGIC_V3_RD_FRAME,
-			       vgic_redist_mmio, NULL);
+			       vgic_redist_mmio, NULL, "virtual GIC redistributors");
 	if (!ret && bh_board.gic.version == 2)
 		ret = pt_map(&c->s2, cfg->gicc_ipa, bh_board.gic.vcpu.base,
 			     ALIGN_UP(MIN(bh_board.gic.vcpu.size, (uint64_t)VGIC_V2_CPU_SIZE),
@@ -149,7 +152,8 @@ static void cell_start(struct cell *c)
 	bh_printf("cell %s: start #%u, vCPU 0 on CPU %u at %#llx, dtb %#llx\n", c->cfg->name,
 		  c->boots, boot->pcpu, (unsigned long long)c->cfg->entry_ipa,
 		  (unsigned long long)c->cfg->dtb_ipa);
-	arch_send_event();
+	if (boot->pcpu != arch_cpu_id())
+		arch_kick_cpu(boot->pcpu); /* it waits in arch_cpu_wait() */
 }
 
 int cells_init(void)
@@ -160,6 +164,14 @@ int cells_init(void)
 	arch_hyp_heap(&base, &size);
 	page_pool_init(&heap, (void *)base, size / PAGE_SIZE);
 	ncells = MIN(bh_system.ncells, (uint32_t)BH_NR_CPUS);
+	/* bhcfg checked every cell against the PA size the board states; a CPU
+	 * with less means the board description is not this machine's. */
+	if (arch_ipa_bits() < bh_board.pa_bits) {
+		bh_printf("bulkhead: board %s states %u-bit physical addresses, but this CPU has "
+			  "%u: wrong board description for this machine; no cell started\n",
+			  bh_board.name, bh_board.pa_bits, arch_ipa_bits());
+		ncells = 0;
+	}
 	for (unsigned int i = 0; i < ncells; i++) {
 		struct cell *c = &cells[i];
 		int ret;
@@ -199,7 +211,9 @@ int cells_init(void)
 			console_cpu = cpu;
 	console_start(console_cpu);
 	__atomic_store_n(&cells_ready, 1, __ATOMIC_RELEASE);
-	arch_send_event();
+	for (unsigned int cpu = 0; cpu < BH_NR_CPUS; cpu++)
+		if (cpu != arch_cpu_id() && bh_cpu_online(cpu))
+			arch_kick_cpu(cpu);
 	return 0;
 }
 
@@ -231,7 +245,7 @@ __noreturn void cpu_run_loop(void)
 	struct vcpu *v;
 
 	while (!__atomic_load_n(&cells_ready, __ATOMIC_ACQUIRE))
-		arch_wait_event();
+		arch_cpu_wait();
 	v = pcpu_vcpu[self];
 	if (!v || READ_ONCE(v->cell->state) == CELL_STOPPED) {
 		if (!v || v->cell->boots == 0)
@@ -253,7 +267,8 @@ __noreturn void cpu_run_loop(void)
 			arch_vgic_enable();
 			enter(v);
 		}
-		arch_wait_event();
+		arch_cpu_wait(); /* until a CPU_ON or a (re)start kicks it */
+		v->idle_wakeups++;
 	}
 }
 
@@ -263,7 +278,6 @@ static __noreturn void park(struct vcpu *v)
 	lock(v->cell);
 	v->state = VCPU_OFF;
 	unlock(v->cell);
-	arch_send_event();
 	cpu_run_loop();
 }
 
@@ -303,7 +317,7 @@ static void print_exit_stats(const struct cell *c)
 				n = append(line, sizeof(line), n, ", %llu %s",
 					   (unsigned long long)v->exits_by_class[ec],
 					   arch_exception_class_name(ec));
-		bh_printf("%s)\n", line);
+		bh_printf("%s), %llu idle wakeups\n", line, (unsigned long long)v->idle_wakeups);
 	}
 }
 

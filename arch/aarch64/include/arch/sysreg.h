@@ -191,6 +191,7 @@ static inline void sev(void)
 #define HCR_EL2_BSU_SHIFT 10
 #define HCR_EL2_BSU_WIDTH 2
 #define HCR_EL2_BSU_INNER 1
+#define HCR_EL2_TWI	  BIT(13) /* trap WFI */
 #define HCR_EL2_TSC	  BIT(19) /* trap SMC */
 #define HCR_EL2_TIDCP	  BIT(20) /* trap IMPLEMENTATION DEFINED registers */
 #define HCR_EL2_TACR	  BIT(21) /* trap ACTLR_EL1 */
@@ -232,6 +233,7 @@ static inline void sev(void)
 #define VTCR_T0SZ_WIDTH	 6
 #define VTCR_SL0_SHIFT	 6
 #define VTCR_SL0_WIDTH	 2
+#define VTCR_SL0_LEVEL2	 2 /* 4 KiB granule: SL0 = 2 - start level */
 #define VTCR_IRGN0_SHIFT 8
 #define VTCR_IRGN0_WIDTH 2
 #define VTCR_ORGN0_SHIFT 10
@@ -258,6 +260,7 @@ static inline void sev(void)
 #define SPSR_MODE_EL1H	  0x5
 #define SPSR_MODE_AARCH32 BIT(4)
 #define SPSR_DAIF_MASKED  (0xfULL << 6)
+#define SPSR_I		  BIT(7)
 #define SPSR_M_SHIFT	  0
 #define SPSR_M_WIDTH	  4
 #define SPSR_DAIF_SHIFT	  6
