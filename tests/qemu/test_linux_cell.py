@@ -17,8 +17,11 @@ a real dedicated core never sees. As root, the harness gives the RTOS cell's
 vCPU thread (CPU 2) a real-time host priority, as one would isolate that core.
 """
 import re
+import subprocess
 
-from qemuharness import bulkhead_args, image_path, run_qemu
+import pytest
+
+from qemuharness import ROOT, bulkhead_args, image_path, run_qemu
 
 RTOS_CPU = 2
 
@@ -141,7 +144,16 @@ def test_rtos_undisturbed_by_linux_stress_panic_and_reboot():
     rtos_checks(r)
 
 
-def test_default_system_at_the_console():
+@pytest.fixture(scope="module")
+def default_system():
+    """The default configuration is no test image: build it as `make run` would."""
+    r = subprocess.run(["make", "--no-print-directory", "BOARD=qemu-virt", "CONFIG=linux-rtos",
+                        "all"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return image_path("linux-rtos", "qemu-virt")
+
+
+def test_default_system_at_the_console(default_system):
     """linux-rtos.dts, as `make run` boots it: the RTOS prints one line every
     10 s; Ctrl-] m 1 mutes it; Ctrl-] ? lists keys and cells; the RTOS answers
     commands; Linux's terminal probe never reaches the terminal; when Linux
@@ -161,7 +173,7 @@ def test_default_system_at_the_console():
         (r"^\[bulkhead\] console: input goes to cell 0 \(linux\)", "poweroff -f\r"),
         (r"input now goes to cell 1 \(rtos\)", "status\r"),
     ]
-    r = run_qemu(bulkhead_args(image_path("linux-rtos", "qemu-virt"), "qemu-virt"),
+    r = run_qemu(bulkhead_args(default_system, "qemu-virt"),
                  timeout=TIMEOUT_S, input_script=script, watch=[r"BULKHEAD-LINUX-READY"],
                  stop_on=r"^\[rtos\] rtos: up .*\n")
     assert not r.timed_out, f"timed out:\n{r.output[-4000:]}"
