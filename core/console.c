@@ -494,6 +494,7 @@ void console_set_focus(unsigned int index)
 void console_cell_stopped(const struct cell *c)
 {
 	unsigned int n = cell_count();
+	bool others_run = false;
 
 	if (c->index != console_focus())
 		return;
@@ -507,9 +508,12 @@ void console_cell_stopped(const struct cell *c)
 				  c->cfg->name, k, cell_name(k));
 			return;
 		}
+		others_run |= READ_ONCE(cell_by_index(k)->state) != CELL_STOPPED;
 	}
-	bh_printf("[bulkhead] console: cell %s stopped; no running cell takes input\n",
-		  c->cfg->name);
+	/* With nothing left running the machine is about to power off. */
+	if (others_run)
+		bh_printf("[bulkhead] console: cell %s stopped; no running cell takes input\n",
+			  c->cfg->name);
 }
 
 void console_set_muted(unsigned int index, bool muted)

@@ -398,11 +398,20 @@ TEST(console_input_leaves_a_stopped_cell)
 	fake_console_reset();
 	console_cell_stopped(&a->c);
 	EXPECT_STREQ(fake_console_output(), "");
-	/* The last one stops: said so; typing vanishes, the keys still work. */
+	/* The last one with a console stops while another cell runs: said so;
+	 * typing vanishes, the keys still work. */
 	WRITE_ONCE(b->c.state, CELL_STOPPED);
+	a->cfg.console = BH_CONSOLE_NONE;
+	WRITE_ONCE(a->c.state, CELL_RUNNING);
 	console_cell_stopped(&b->c);
 	EXPECT_TRUE(strstr(fake_console_output(), "cell b stopped; no running cell takes input") !=
 		    NULL);
+	a->cfg.console = BH_CONSOLE_VUART;
+	WRITE_ONCE(a->c.state, CELL_STOPPED);
+	/* Nothing runs any more (the machine powers off): nothing to say. */
+	fake_console_reset();
+	console_cell_stopped(&b->c);
+	EXPECT_STREQ(fake_console_output(), "");
 	memset(typed, 'z', sizeof(typed) - 1);
 	typed[sizeof(typed) - 1] = '\0';
 	fake_console_input(typed);
