@@ -75,7 +75,7 @@ static unsigned int mem_prot(uint32_t flags)
 static int build_stage2(struct cell *c)
 {
 	const struct bh_cell *cfg = c->cfg;
-	int ret = pt_init(&c->s2, ARCH_PT_STAGE2, arch_ipa_bits(), &heap);
+	int ret = pt_init(&c->s2, ARCH_PT_STAGE2, bh_board.pa_bits, &heap);
 
 	for (unsigned int i = 0; !ret && i < cfg->nmem; i++)
 		ret = pt_map(&c->s2, cfg->mem[i].ipa, cfg->mem[i].pa, cfg->mem[i].size,
@@ -160,6 +160,14 @@ int cells_init(void)
 	arch_hyp_heap(&base, &size);
 	page_pool_init(&heap, (void *)base, size / PAGE_SIZE);
 	ncells = MIN(bh_system.ncells, (uint32_t)BH_NR_CPUS);
+	/* bhcfg checked every cell against the PA size the board states; a CPU
+	 * with less means the board description is not this machine's. */
+	if (arch_ipa_bits() < bh_board.pa_bits) {
+		bh_printf("bulkhead: board %s states %u-bit physical addresses, but this CPU has "
+			  "%u: wrong board description for this machine; no cell started\n",
+			  bh_board.name, bh_board.pa_bits, arch_ipa_bits());
+		ncells = 0;
+	}
 	for (unsigned int i = 0; i < ncells; i++) {
 		struct cell *c = &cells[i];
 		int ret;

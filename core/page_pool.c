@@ -34,6 +34,23 @@ void *page_pool_alloc(struct page_pool *pool)
 	return page;
 }
 
+void *page_pool_alloc_aligned(struct page_pool *pool, size_t n)
+{
+	uintptr_t align = n * PAGE_SIZE;
+	size_t first;
+
+	if (!n || (n & (n - 1)))
+		return NULL;
+	first = (ALIGN_UP(pool->base + pool->next * PAGE_SIZE, align) - pool->base) / PAGE_SIZE;
+	if (first > pool->npages || pool->npages - first < n)
+		return NULL;
+	while (pool->next < first)
+		page_pool_free(pool, (void *)(pool->base + pool->next++ * PAGE_SIZE));
+	pool->next += n;
+	memset((void *)(pool->base + first * PAGE_SIZE), 0, n * PAGE_SIZE);
+	return (void *)(pool->base + first * PAGE_SIZE);
+}
+
 void page_pool_free(struct page_pool *pool, void *page)
 {
 	*(void **)page = pool->free_list;

@@ -14,9 +14,16 @@ static unsigned int level_shift(unsigned int level)
 	return ARCH_PT_PAGE_SHIFT + ARCH_PT_LEVEL_BITS * (ARCH_PT_LAST_LEVEL - level);
 }
 
-static size_t level_index(uint64_t va, unsigned int level)
+/* Entries in a table at @level: the root may be several concatenated tables. */
+static size_t entries(const struct pgtable *pt, unsigned int level)
 {
-	return (size_t)((va >> level_shift(level)) & (ARCH_PT_ENTRIES - 1));
+	return level == pt->start_level ? (size_t)pt->root_tables * ARCH_PT_ENTRIES
+					: ARCH_PT_ENTRIES;
+}
+
+static size_t level_index(const struct pgtable *pt, uint64_t va, unsigned int level)
+{
+	return (size_t)((va >> level_shift(level)) & (entries(pt, level) - 1));
 }
 
 static uint64_t *table_ptr(uint64_t desc)
@@ -24,20 +31,41 @@ static uint64_t *table_ptr(uint64_t desc)
 	return (uint64_t *)(uintptr_t)arch_pte_addr(desc);
 }
 
-int pt_init(struct pgtable *pt, enum arch_pt_kind kind, unsigned int ia_bits,
-	    struct page_pool *pool)
+int pt_geometry(enum arch_pt_kind kind, unsigned int ia_bits, unsigned int *start_level,
+		unsigned int *root_tables)
 {
-	unsigned int level = ARCH_PT_LAST_LEVEL;
+	/* Stage 2 may concatenate up to 2^ARCH_PT_S2_CONCAT_BITS tables at its
+	 * first level instead of adding a level; stage 1 never does. */
+	unsigned int concat = kind == ARCH_PT_STAGE2 ? ARCH_PT_S2_CONCAT_BITS : 0;
+	unsigned int level = ARCH_PT_FIRST_ROOT_LEVEL;
+	unsigned int span;
 
 	if (ia_bits < 25 || ia_bits > 48)
 		return -BH_EINVAL;
-	/* Start at the highest level whose one table still covers ia_bits. */
-	while (level > 0 && level_shift(level) + ARCH_PT_LEVEL_BITS < ia_bits)
+	/* The fewest levels whose root (concatenated if allowed) covers ia_bits.
+	 * This also keeps stage 2 off level 0 unless ia_bits >= 44, which the
+	 * architecture requires of a level-0 start. */
+	while (level > 0 && level_shift(level) + ARCH_PT_LEVEL_BITS + concat < ia_bits)
 		level--;
-	pt->root = page_pool_alloc(pool);
+	span = level_shift(level) + ARCH_PT_LEVEL_BITS;
+	*start_level = level;
+	*root_tables = ia_bits > span ? 1U << (ia_bits - span) : 1;
+	return 0;
+}
+
+int pt_init(struct pgtable *pt, enum arch_pt_kind kind, unsigned int ia_bits,
+	    struct page_pool *pool)
+{
+	unsigned int level, tables;
+	int ret = pt_geometry(kind, ia_bits, &level, &tables);
+
+	if (ret)
+		return ret;
+	pt->root = page_pool_alloc_aligned(pool, tables);
 	if (!pt->root)
 		return -BH_ENOMEM;
 	pt->start_level = level;
+	pt->root_tables = tables;
 	pt->ia_bits = ia_bits;
 	pt->kind = kind;
 	pt->pool = pool;
@@ -60,7 +88,7 @@ static int map_level(struct map_req *r, uint64_t *table, unsigned int level, uin
 	uint64_t lsize = 1ULL << level_shift(level);
 
 	while (size) {
-		size_t idx = level_index(va, level);
+		size_t idx = level_index(r->pt, va, level);
 		uint64_t chunk = MIN(size, lsize - (va & (lsize - 1)));
 		uint64_t desc = table ? table[idx] : 0;
 		bool leaf = level == ARCH_PT_LAST_LEVEL ||
@@ -126,7 +154,7 @@ uint64_t pt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level)
 	if (va >= (1ULL << pt->ia_bits))
 		return 0;
 	for (unsigned int l = pt->start_level; l <= ARCH_PT_LAST_LEVEL; l++) {
-		uint64_t desc = table[level_index(va, l)];
+		uint64_t desc = table[level_index(pt, va, l)];
 
 		if (!arch_pte_valid(desc))
 			return 0;
@@ -140,17 +168,17 @@ uint64_t pt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level)
 	return 0;
 }
 
-static size_t count_tables(const uint64_t *table, unsigned int level)
+static size_t count_tables(const struct pgtable *pt, const uint64_t *table, unsigned int level)
 {
-	size_t n = 1;
+	size_t n = level == pt->start_level ? pt->root_tables : 1;
 
-	for (size_t i = 0; level < ARCH_PT_LAST_LEVEL && i < ARCH_PT_ENTRIES; i++)
+	for (size_t i = 0; level < ARCH_PT_LAST_LEVEL && i < entries(pt, level); i++)
 		if (arch_pte_is_table(table[i], level))
-			n += count_tables(table_ptr(table[i]), level + 1);
+			n += count_tables(pt, table_ptr(table[i]), level + 1);
 	return n;
 }
 
 size_t pt_table_count(const struct pgtable *pt)
 {
-	return count_tables(pt->root, pt->start_level);
+	return count_tables(pt, pt->root, pt->start_level);
 }

@@ -5,6 +5,7 @@
  */
 #include <bulkhead/arch.h>
 #include <bulkhead/cell.h>
+#include <bulkhead/pgtable.h>
 #include <bulkhead/printf.h>
 #include <bulkhead/string.h>
 
@@ -17,8 +18,6 @@
 
 #include <config.h>
 
-#define STAGE2_IPA_BITS_MAX 40
-
 extern char _image_end[];
 __noreturn void guest_resume(struct arch_regs *regs);
 
@@ -28,17 +27,32 @@ __noreturn void guest_resume(struct arch_regs *regs);
 	 FIELD_PREP(HCR_EL2_BSU, HCR_EL2_BSU_INNER) | HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR | \
 	 HCR_EL2_TSW | HCR_EL2_RW | HCR_EL2_TLOR | HCR_EL2_APK | HCR_EL2_API)
 
-static unsigned int parange_bits(void)
-{
-	static const unsigned int bits[] = {32, 36, 40, 42, 44, 48, 52};
-	uint64_t pa = FIELD_GET(ID_AA64MMFR0_PARANGE, read_id_aa64mmfr0_el1());
-
-	return pa < ARRAY_SIZE(bits) ? bits[pa] : 48;
-}
+/* ID_AA64MMFR0_EL1.PARange and VTCR_EL2.PS share this encoding. */
+static const unsigned int pa_size_bits[] = {32, 36, 40, 42, 44, 48};
 
 unsigned int arch_ipa_bits(void)
 {
-	return MIN(parange_bits(), STAGE2_IPA_BITS_MAX);
+	uint64_t pa = FIELD_GET(ID_AA64MMFR0_PARANGE, read_id_aa64mmfr0_el1());
+
+	/* 52-bit PAs need 64 KiB pages or FEAT_LPA2: 48 is the 4 KiB limit. */
+	return pa < ARRAY_SIZE(pa_size_bits) ? pa_size_bits[pa] : 48;
+}
+
+/* Stage 2 covers the IPA size the board states (bhcfg checked every cell
+ * against it), if the CPU can translate that much; cells_init() refuses to
+ * start cells when it cannot. */
+static unsigned int stage2_ipa_bits(void)
+{
+	return MIN(bh_board.pa_bits, arch_ipa_bits());
+}
+
+static uint64_t pa_size_field(unsigned int bits)
+{
+	uint64_t f = 0;
+
+	while (f + 1 < ARRAY_SIZE(pa_size_bits) && pa_size_bits[f] < bits)
+		f++;
+	return f;
 }
 
 void arch_hyp_heap(uintptr_t *base, size_t *size)
@@ -84,18 +98,19 @@ void arch_virt_init_primary(void)
 
 void arch_virt_init_cpu(void)
 {
-	unsigned int ipa = arch_ipa_bits();
-	/* Stage-2 tables start at the level pt_init() picks for this size. */
-	unsigned int start_level = ipa > 39 ? 0 : ipa > 30 ? 1 : 2;
+	unsigned int ipa = stage2_ipa_bits();
+	unsigned int start_level = 0, tables;
 	uint64_t mdcr;
 
-	write_vtcr_el2(
-		VTCR_RES1 | FIELD_PREP(VTCR_T0SZ, 64 - ipa) |
-		FIELD_PREP(VTCR_SL0, 2 - start_level) | FIELD_PREP(VTCR_IRGN0, TCR_RGN_WBWA) |
-		FIELD_PREP(VTCR_ORGN0, TCR_RGN_WBWA) | FIELD_PREP(VTCR_SH0, TCR_SH_INNER) |
-		FIELD_PREP(VTCR_TG0, TCR_TG0_4K) |
-		FIELD_PREP(VTCR_PS,
-			   MIN(FIELD_GET(ID_AA64MMFR0_PARANGE, read_id_aa64mmfr0_el1()), 5)));
+	/* The same geometry pt_init() gives every cell's stage-2 table: the
+	 * start level (SL0 counts down from level 2) and, implied by T0SZ, how
+	 * many tables are concatenated there. */
+	(void)pt_geometry(ARCH_PT_STAGE2, ipa, &start_level, &tables);
+	write_vtcr_el2(VTCR_RES1 | FIELD_PREP(VTCR_T0SZ, 64 - ipa) |
+		       FIELD_PREP(VTCR_SL0, VTCR_SL0_LEVEL2 - start_level) |
+		       FIELD_PREP(VTCR_IRGN0, TCR_RGN_WBWA) | FIELD_PREP(VTCR_ORGN0, TCR_RGN_WBWA) |
+		       FIELD_PREP(VTCR_SH0, TCR_SH_INNER) | FIELD_PREP(VTCR_TG0, TCR_TG0_4K) |
+		       FIELD_PREP(VTCR_PS, pa_size_field(ipa)));
 	/* Debug registers trapped and emulated (the guest's self-hosted debug,
 	 * vdebug.c), debug exceptions to EL1 (TDE clear); trace and SPE
 	 * trapped; the PMU stays the guest's own, but never counts at EL2

@@ -33,19 +33,69 @@ static void teardown(struct fixture *f)
 	free(f->mem);
 }
 
+/* The architecture's rules for a 4 KiB granule: the fewest levels, with up
+ * to 16 tables concatenated at a stage-2 start level (never at stage 1), and
+ * no stage-2 start at level 0 below 44 bits (VTCR_EL2.SL0 would be invalid
+ * on a CPU with a smaller PA size: every cell faulted on a Cortex-A53). */
 TEST(pgtable_start_level_follows_input_size)
 {
 	static const struct {
-		unsigned int bits, level;
-	} cases[] = {{48, 0}, {40, 0}, {39, 1}, {32, 1}, {30, 2}, {25, 2}};
+		enum arch_pt_kind kind;
+		unsigned int bits, level, tables;
+	} cases[] = {
+		{ARCH_PT_STAGE2, 48, 0, 1},  {ARCH_PT_STAGE2, 44, 0, 1},
+		{ARCH_PT_STAGE2, 43, 1, 16}, {ARCH_PT_STAGE2, 42, 1, 8},
+		{ARCH_PT_STAGE2, 40, 1, 2},  {ARCH_PT_STAGE2, 39, 1, 1},
+		{ARCH_PT_STAGE2, 36, 1, 1},  {ARCH_PT_STAGE2, 34, 2, 16},
+		{ARCH_PT_STAGE2, 32, 2, 4},  {ARCH_PT_STAGE2, 30, 2, 1},
+		{ARCH_PT_STAGE2, 25, 2, 1},  {ARCH_PT_HYP, 48, 0, 1},
+		{ARCH_PT_HYP, 40, 0, 1},     {ARCH_PT_HYP, 39, 1, 1},
+		{ARCH_PT_HYP, 32, 1, 1},     {ARCH_PT_HYP, 30, 2, 1},
+	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct fixture f;
 
-		setup(&f, ARCH_PT_STAGE2, cases[i].bits, 2);
+		setup(&f, cases[i].kind, cases[i].bits, 32);
 		EXPECT_EQ(f.pt.start_level, cases[i].level);
+		EXPECT_EQ(f.pt.root_tables, cases[i].tables);
+		/* Concatenated tables are one block aligned to its own size. */
+		EXPECT_EQ((uintptr_t)f.pt.root % (cases[i].tables * PAGE_SIZE), 0);
+		EXPECT_EQ(pt_table_count(&f.pt), cases[i].tables);
 		teardown(&f);
 	}
+}
+
+TEST(pgtable_refuses_sizes_outside_the_format)
+{
+	unsigned int level, tables;
+
+	EXPECT_EQ(pt_geometry(ARCH_PT_STAGE2, 24, &level, &tables), -BH_EINVAL);
+	EXPECT_EQ(pt_geometry(ARCH_PT_STAGE2, 49, &level, &tables), -BH_EINVAL);
+}
+
+/* A 40-bit IPA space is two concatenated level-1 tables: the top of it is
+ * in the second one, and the walk finds it there. */
+TEST(pgtable_maps_across_concatenated_root_tables)
+{
+	struct fixture f;
+	unsigned int level = 9;
+	const uint64_t top = (1ULL << 40) - SZ_2M;
+
+	setup(&f, ARCH_PT_STAGE2, 40, 16);
+	EXPECT_EQ(pt_map(&f.pt, top, 0x80000000, SZ_2M, PT_PROT_R, 0), 0);
+	EXPECT_EQ(pt_map(&f.pt, 0x40000000, 0x90000000, SZ_4K, PT_PROT_R, 0), 0);
+	EXPECT_EQ(arch_pte_addr(pt_lookup(&f.pt, top + 0x1000, &level)), 0x80000000);
+	EXPECT_EQ(level, 2);
+	EXPECT_EQ(arch_pte_addr(pt_lookup(&f.pt, 0x40000000, &level)), 0x90000000);
+	EXPECT_EQ(level, 3);
+	/* The entry for the top lives in the second root page. */
+	EXPECT_TRUE(arch_pte_is_table(f.pt.root[ARCH_PT_ENTRIES + ARCH_PT_ENTRIES - 1], 1));
+	EXPECT_EQ(pt_lookup(&f.pt, 1ULL << 40, &level), 0);
+	EXPECT_EQ(pt_map(&f.pt, 1ULL << 40, 0x80000000, SZ_4K, PT_PROT_R, 0), -BH_ERANGE);
+	/* Two root pages, a level-2 table for each mapping and one level-3. */
+	EXPECT_EQ(pt_table_count(&f.pt), 5);
+	teardown(&f);
 }
 
 TEST(pgtable_uses_2m_blocks_when_aligned)
@@ -164,12 +214,13 @@ TEST(pgtable_out_of_pages_maps_nothing)
 {
 	struct fixture f;
 
-	/* Root only plus one spare page: a page mapping needs three tables. */
-	setup(&f, ARCH_PT_STAGE2, 40, 2);
+	/* The two concatenated root pages plus one spare: a page mapping needs
+	 * two more tables (levels 2 and 3). */
+	setup(&f, ARCH_PT_STAGE2, 40, 3);
 	EXPECT_EQ(pt_map(&f.pt, 0x40000000, 0x40000000, SZ_4K, PT_PROT_R, 0), (uint64_t)-BH_ENOMEM);
 	EXPECT_EQ(pt_lookup(&f.pt, 0x40000000, NULL), 0);
 	EXPECT_EQ(page_pool_available(&f.pool), 1);
-	EXPECT_EQ(pt_table_count(&f.pt), 1);
+	EXPECT_EQ(pt_table_count(&f.pt), 2);
 	teardown(&f);
 }
 

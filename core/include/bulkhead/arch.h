@@ -52,7 +52,8 @@ void arch_icache_invalidate_all(void);
 /* ---- Virtualization --------------------------------------------------- */
 struct vcpu;
 struct cell;
-/* Input-address bits of stage-2 tables on this machine. */
+/* The largest IPA size this CPU's stage 2 translates (its PA size, at most
+ * 48 bits with 4 KiB pages). */
 unsigned int arch_ipa_bits(void);
 /* Per physical CPU: traps, stage-2 control, interrupt controller. */
 void arch_virt_init_cpu(void);

@@ -18,4 +18,7 @@ void page_pool_init(struct page_pool *pool, void *base, size_t npages);
 size_t page_pool_available(const struct page_pool *pool);
 /* A zeroed page, or NULL if the pool is empty. */
 void *page_pool_alloc(struct page_pool *pool);
+/* @n zeroed contiguous pages aligned to n pages (n a power of two), from
+ * never-used pages; pages skipped for alignment go to the free list. */
+void *page_pool_alloc_aligned(struct page_pool *pool, size_t n);
 void page_pool_free(struct page_pool *pool, void *page);

@@ -23,13 +23,18 @@
 #define PT_MAP_NO_BLOCKS BIT(0) /* force page granularity */
 
 struct pgtable {
-	uint64_t *root;
+	uint64_t *root; /* root_tables contiguous pages, aligned to their size */
 	unsigned int start_level;
-	unsigned int ia_bits; /* input address bits covered */
+	unsigned int root_tables; /* concatenated tables at the start level */
+	unsigned int ia_bits;	  /* input address bits covered */
 	enum arch_pt_kind kind;
 	struct page_pool *pool;
 };
 
+/* Where a walk of @ia_bits starts and how many tables are concatenated
+ * there (stage 2 only); -BH_EINVAL if the format cannot cover @ia_bits. */
+int pt_geometry(enum arch_pt_kind kind, unsigned int ia_bits, unsigned int *start_level,
+		unsigned int *root_tables);
 int pt_init(struct pgtable *pt, enum arch_pt_kind kind, unsigned int ia_bits,
 	    struct page_pool *pool);
 /* Map [va, va+size) to pa; -BH_EEXIST if anything there is already mapped,

@@ -332,6 +332,7 @@ static inline void sev(void)
 #define VTCR_T0SZ_WIDTH	 6
 #define VTCR_SL0_SHIFT	 6
 #define VTCR_SL0_WIDTH	 2
+#define VTCR_SL0_LEVEL2	 2 /* 4 KiB granule: SL0 = 2 - start level */
 #define VTCR_IRGN0_SHIFT 8
 #define VTCR_IRGN0_WIDTH 2
 #define VTCR_ORGN0_SHIFT 10
