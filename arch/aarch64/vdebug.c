@@ -30,7 +30,7 @@ struct vdebug {
 
 static struct vdebug vdebug[BH_NR_CPUS];
 
-#define MDSCR_GUEST (MDSCR_EL1_SS | MDSCR_EL1_TDCC | MDSCR_EL1_KDE | MDSCR_EL1_MDE)
+#define MDSCR_GUEST	   (MDSCR_EL1_SS | MDSCR_EL1_TDCC | MDSCR_EL1_KDE | MDSCR_EL1_MDE)
 /* What the OS lock (or double lock) disables: every debug exception but BRK. */
 #define MDSCR_DEBUG_EVENTS (MDSCR_EL1_SS | MDSCR_EL1_KDE | MDSCR_EL1_MDE)
 
@@ -48,37 +48,37 @@ static unsigned int watchpoints(void)
 }
 
 /* One MRS/MSR per register: DBGxxR<n>_EL1 has no indirect access. */
-#define DBG_CASE(kind, n)                                     \
-	case n:                                               \
-		if (write)                                    \
-			write_##kind##n##_el1(val);           \
-		else                                          \
-			val = read_##kind##n##_el1();         \
+#define DBG_CASE(kind, n)                             \
+	case n:                                       \
+		if (write)                            \
+			write_##kind##n##_el1(val);   \
+		else                                  \
+			val = read_##kind##n##_el1(); \
 		break;
-#define DBG_ACCESSOR(kind)                                                         \
-	static uint64_t access_##kind(unsigned int n, bool write, uint64_t val)     \
-	{                                                                          \
-		switch (n) {                                                       \
-			DBG_CASE(kind, 0)                                          \
-			DBG_CASE(kind, 1)                                          \
-			DBG_CASE(kind, 2)                                          \
-			DBG_CASE(kind, 3)                                          \
-			DBG_CASE(kind, 4)                                          \
-			DBG_CASE(kind, 5)                                          \
-			DBG_CASE(kind, 6)                                          \
-			DBG_CASE(kind, 7)                                          \
-			DBG_CASE(kind, 8)                                          \
-			DBG_CASE(kind, 9)                                          \
-			DBG_CASE(kind, 10)                                         \
-			DBG_CASE(kind, 11)                                         \
-			DBG_CASE(kind, 12)                                         \
-			DBG_CASE(kind, 13)                                         \
-			DBG_CASE(kind, 14)                                         \
-			DBG_CASE(kind, 15)                                         \
-		default:                                                           \
-			break;                                                     \
-		}                                                                  \
-		return val;                                                        \
+#define DBG_ACCESSOR(kind)                                                      \
+	static uint64_t access_##kind(unsigned int n, bool write, uint64_t val) \
+	{                                                                       \
+		switch (n) {                                                    \
+			DBG_CASE(kind, 0)                                       \
+			DBG_CASE(kind, 1)                                       \
+			DBG_CASE(kind, 2)                                       \
+			DBG_CASE(kind, 3)                                       \
+			DBG_CASE(kind, 4)                                       \
+			DBG_CASE(kind, 5)                                       \
+			DBG_CASE(kind, 6)                                       \
+			DBG_CASE(kind, 7)                                       \
+			DBG_CASE(kind, 8)                                       \
+			DBG_CASE(kind, 9)                                       \
+			DBG_CASE(kind, 10)                                      \
+			DBG_CASE(kind, 11)                                      \
+			DBG_CASE(kind, 12)                                      \
+			DBG_CASE(kind, 13)                                      \
+			DBG_CASE(kind, 14)                                      \
+			DBG_CASE(kind, 15)                                      \
+		default:                                                        \
+			break;                                                  \
+		}                                                               \
+		return val;                                                     \
 	}
 DBG_ACCESSOR(dbgbvr)
 DBG_ACCESSOR(dbgbcr)

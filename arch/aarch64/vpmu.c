@@ -21,10 +21,10 @@
 
 /* Per physical CPU (a CPU runs one vCPU for good). */
 struct vpmu {
-	bool trapped;	 /* MDCR_EL2.TPM set on this CPU */
-	unsigned int n;	 /* event counters (PMCR_EL0.N) */
-	unsigned int v;	 /* ID_AA64DFR0_EL1.PMUVer */
-	uint32_t nsh;	 /* the guest's NSH: bit n for counter n, bit 31 PMCCFILTR */
+	bool trapped;	/* MDCR_EL2.TPM set on this CPU */
+	unsigned int n; /* event counters (PMCR_EL0.N) */
+	unsigned int v; /* ID_AA64DFR0_EL1.PMUVer */
+	uint32_t nsh;	/* the guest's NSH: bit n for counter n, bit 31 PMCCFILTR */
 };
 
 static struct vpmu vpmu[BH_NR_CPUS];
@@ -112,18 +112,18 @@ static uint64_t counter_access(unsigned int n, bool write, uint64_t val)
 #define PMU_REG(op1, crm, op2) (((op1) << 8) | ((crm) << 4) | (op2)) /* CRn 9 */
 
 /* Read-write registers without a filter, passed straight through. */
-#define PMU_RW(enc, reg)                         \
-	case enc:                                \
-		if (write)                       \
-			write_##reg(*val);       \
-		else                             \
-			*val = read_##reg();     \
-		return true;
-#define PMU_RO(enc, reg)                     \
+#define PMU_RW(enc, reg)                     \
 	case enc:                            \
 		if (write)                   \
-			return false;        \
-		*val = read_##reg();         \
+			write_##reg(*val);   \
+		else                         \
+			*val = read_##reg(); \
+		return true;
+#define PMU_RO(enc, reg)              \
+	case enc:                     \
+		if (write)            \
+			return false; \
+		*val = read_##reg();  \
 		return true;
 
 bool vpmu_access(struct vcpu *v, const struct sysreg_access *a, uint64_t *val)

@@ -114,9 +114,12 @@ SYSREG_RO(id_aa64dfr0_el1)
 SYSREG_RW(mdscr_el1)
 SYSREG_RW(osdlr_el1)
 SYSREG_WO(oslar_el1)
-#define SYSREG_RW_DBG(n)                                                  \
-	SYSREG_RW(dbgbvr##n##_el1)                                        \
-	SYSREG_RW(dbgbcr##n##_el1) SYSREG_RW(dbgwvr##n##_el1) SYSREG_RW(dbgwcr##n##_el1)
+/* Breakpoint n (value, control) and watchpoint n (value, control). */
+#define SYSREG_RW_DBG(n)           \
+	SYSREG_RW(dbgbvr##n##_el1) \
+	SYSREG_RW(dbgbcr##n##_el1) \
+	SYSREG_RW(dbgwvr##n##_el1) \
+	SYSREG_RW(dbgwcr##n##_el1)
 SYSREG_RW_DBG(0)
 SYSREG_RW_DBG(1)
 SYSREG_RW_DBG(2)
@@ -270,17 +273,17 @@ static inline void sev(void)
 #define MDCR_EL2_HCCD	    BIT(23) /* PMUv3p5: no cycle counting at EL2 */
 
 /* ID_AA64DFR0_EL1 */
-#define ID_AA64DFR0_PMUVER_SHIFT  8
-#define ID_AA64DFR0_PMUVER_WIDTH  4
-#define ID_AA64DFR0_BRPS_SHIFT	  12 /* breakpoints - 1 */
-#define ID_AA64DFR0_BRPS_WIDTH	  4
-#define ID_AA64DFR0_WRPS_SHIFT	  20 /* watchpoints - 1 */
-#define ID_AA64DFR0_WRPS_WIDTH	  4
-#define PMUVER_NONE		  0x0
-#define PMUVER_V3P1		  0x4
-#define PMUVER_V3P4		  0x5
-#define PMUVER_V3P5		  0x6
-#define PMUVER_IMPDEF		  0xf /* a PMU that is not PMUv3 */
+#define ID_AA64DFR0_PMUVER_SHIFT 8
+#define ID_AA64DFR0_PMUVER_WIDTH 4
+#define ID_AA64DFR0_BRPS_SHIFT	 12 /* breakpoints - 1 */
+#define ID_AA64DFR0_BRPS_WIDTH	 4
+#define ID_AA64DFR0_WRPS_SHIFT	 20 /* watchpoints - 1 */
+#define ID_AA64DFR0_WRPS_WIDTH	 4
+#define PMUVER_NONE		 0x0
+#define PMUVER_V3P1		 0x4
+#define PMUVER_V3P4		 0x5
+#define PMUVER_V3P5		 0x6
+#define PMUVER_IMPDEF		 0xf /* a PMU that is not PMUv3 */
 
 /* MDSCR_EL1 fields a guest owns; the others save and restore external
  * debug state (EDSCR) and are not the guest's. */
@@ -304,10 +307,10 @@ static inline void sev(void)
 #define OSDLR_EL1_DLK	 BIT(0)
 
 /* PMCR_EL0 */
-#define PMCR_P	     BIT(1) /* reset the event counters */
-#define PMCR_C	     BIT(2) /* reset the cycle counter */
-#define PMCR_N_SHIFT 11
-#define PMCR_N_WIDTH 5
+#define PMCR_P		  BIT(1) /* reset the event counters */
+#define PMCR_C		  BIT(2) /* reset the cycle counter */
+#define PMCR_N_SHIFT	  11
+#define PMCR_N_WIDTH	  5
 /* PMEVTYPER<n>_EL0, PMCCFILTR_EL0 (and PMXEVTYPER_EL0) */
 #define PMEVTYPER_NSH	  BIT(27) /* count at EL2 */
 #define PMU_CYCLE_COUNTER 31	  /* its index in PMSELR_EL0.SEL, PMCNTEN, PMOVS, PMINTEN */
