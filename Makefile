@@ -119,13 +119,16 @@ $(BHCFG): $(BHCFG_SRCS) $(wildcard tools/bhcfg/*.h) core/include/bulkhead/config
 $(O)/board.dtb: $(BOARD_DIR)/board.dts $(wildcard $(BOARD_DIR)/*.dts $(BOARD_DIR)/*.dtsi)
 	@mkdir -p $(@D)
 	@echo "  DTC     $<"
-	$(Q)$(DTC) -q -I dts -O dtb -i $(BOARD_DIR) -o $@ $<
+	$(Q)$(DTC) -q -I dts -O dtb -i $(BOARD_DIR) -d $@.d -o $@ $<
 
 $(O)/config.dtb: $(CONFIG_SRC)
 	@mkdir -p $(@D)
 	@test -f $(CONFIG_SRC) || { echo "error: no configuration $(CONFIG_SRC) (configs: $(notdir $(wildcard configs/$(CONFIG_BOARD)/*.dts)))" >&2; exit 1; }
 	@echo "  DTC     $<"
-	$(Q)$(DTC) -q -I dts -O dtb -i $(BOARD_DIR) -i configs/$(CONFIG_BOARD) -o $@ $<
+	$(Q)$(DTC) -q -I dts -O dtb -i $(BOARD_DIR) -i configs/$(CONFIG_BOARD) -d $@.d -o $@ $<
+
+# dtc lists every file a tree includes (a board variant includes another's).
+-include $(O)/board.dtb.d $(O)/config.dtb.d
 
 BHCFG_ARGS = --board $(O)/board.dtb --board-src $(BOARD_DIR)/board.dts \
 	--config $(O)/config.dtb --config-src $(CONFIG_SRC) --root .

@@ -149,7 +149,8 @@ static void cell_start(struct cell *c)
 	bh_printf("cell %s: start #%u, vCPU 0 on CPU %u at %#llx, dtb %#llx\n", c->cfg->name,
 		  c->boots, boot->pcpu, (unsigned long long)c->cfg->entry_ipa,
 		  (unsigned long long)c->cfg->dtb_ipa);
-	arch_send_event();
+	if (boot->pcpu != arch_cpu_id())
+		arch_kick_cpu(boot->pcpu); /* it waits in arch_cpu_wait() */
 }
 
 int cells_init(void)
@@ -207,7 +208,9 @@ int cells_init(void)
 			console_cpu = cpu;
 	console_start(console_cpu);
 	__atomic_store_n(&cells_ready, 1, __ATOMIC_RELEASE);
-	arch_send_event();
+	for (unsigned int cpu = 0; cpu < BH_NR_CPUS; cpu++)
+		if (cpu != arch_cpu_id() && bh_cpu_online(cpu))
+			arch_kick_cpu(cpu);
 	return 0;
 }
 
@@ -239,7 +242,7 @@ __noreturn void cpu_run_loop(void)
 	struct vcpu *v;
 
 	while (!__atomic_load_n(&cells_ready, __ATOMIC_ACQUIRE))
-		arch_wait_event();
+		arch_cpu_wait();
 	v = pcpu_vcpu[self];
 	if (!v || READ_ONCE(v->cell->state) == CELL_STOPPED) {
 		if (!v || v->cell->boots == 0)
@@ -261,7 +264,8 @@ __noreturn void cpu_run_loop(void)
 			arch_vgic_enable();
 			enter(v);
 		}
-		arch_wait_event();
+		arch_cpu_wait(); /* until a CPU_ON or a (re)start kicks it */
+		v->idle_wakeups++;
 	}
 }
 
@@ -271,7 +275,6 @@ static __noreturn void park(struct vcpu *v)
 	lock(v->cell);
 	v->state = VCPU_OFF;
 	unlock(v->cell);
-	arch_send_event();
 	cpu_run_loop();
 }
 
@@ -311,7 +314,7 @@ static void print_exit_stats(const struct cell *c)
 				n = append(line, sizeof(line), n, ", %llu %s",
 					   (unsigned long long)v->exits_by_class[ec],
 					   arch_exception_class_name(ec));
-		bh_printf("%s)\n", line);
+		bh_printf("%s), %llu idle wakeups\n", line, (unsigned long long)v->idle_wakeups);
 	}
 }
 

@@ -23,7 +23,6 @@ static volatile uint32_t cpu_state[BH_NR_CPUS];
 static void set_state(unsigned int cpu, enum cpu_state s)
 {
 	__atomic_store_n(&cpu_state[cpu], (uint32_t)s, __ATOMIC_RELEASE);
-	arch_send_event();
 }
 
 static enum cpu_state get_state(unsigned int cpu)

@@ -68,8 +68,8 @@ static int64_t psci_cpu_on(struct vcpu *v, uint64_t mpidr, uint64_t entry, uint6
 		t->state = VCPU_ON_PENDING;
 	}
 	arch_spin_unlock(&c->lock);
-	if (ret == PSCI_RET_SUCCESS)
-		arch_send_event();
+	if (ret == PSCI_RET_SUCCESS && t->pcpu != arch_cpu_id())
+		arch_kick_cpu(t->pcpu); /* it waits in arch_cpu_wait() */
 	return ret;
 }
 

@@ -15,8 +15,30 @@
 
 /* Distributor registers (offsets common to GICv2 and GICv3 unless noted) */
 /* Aff1-3 ([15:8], [23:16], [39:32]) and RES0 [30:24]: vCPUs have Aff1-3 = 0. */
-#define GIC_IIDR_ARM	     0x43b
-#define GIC_PIDR2_ARCH_SHIFT 4
+#define GIC_IIDR_ARM 0x43b
+
+/* Identification registers PIDR4-7, PIDR0-3, CIDR0-3: the last 48 bytes of
+ * a GICv2 distributor's 4 KiB and of a GICv3 distributor's or
+ * redistributor's 64 KiB frame. Values of Arm's GIC-400 and GIC-500
+ * (PIDR2[7:4] is the architecture version). */
+#define GIC_V2_ID_BASE 0xfd0
+#define GIC_V3_ID_BASE 0xffd0
+#define GIC_ID_REGS    12
+static const uint8_t gic_v2_ids[GIC_ID_REGS] = {0x04, 0, 0,    0,    0x90, 0xb4,
+						0x2b, 0, 0x0d, 0xf0, 0x05, 0xb1};
+static const uint8_t gicd_v3_ids[GIC_ID_REGS] = {0x44, 0, 0,	0,    0x92, 0xb4,
+						 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
+static const uint8_t gicr_v3_ids[GIC_ID_REGS] = {0x44, 0, 0,	0,    0x93, 0xb4,
+						 0x3b, 0, 0x0d, 0xf0, 0x05, 0xb1};
+
+/* Word reads of the ID registers at @base; false if @off is not one. */
+static bool id_read(const uint8_t *ids, uint64_t base, uint64_t off, struct mmio_access *a)
+{
+	if (off < base || off >= base + 4 * GIC_ID_REGS)
+		return false;
+	a->value = (off & 3) || a->size != 4 ? 0 : ids[(off - base) / 4];
+	return true;
+}
 
 /* Redistributor (v3): RD_base frame, then SGI_base frame */
 
@@ -59,10 +81,13 @@ static bool is_private(unsigned int intid)
 	return intid < VGIC_NR_PRIVATE;
 }
 
-/* PPIs backed by per-CPU hardware the guest owns with its CPU. */
+/* PPIs backed by per-CPU hardware the guest owns with its CPU: its virtual
+ * and physical timers and its PMU, all level-sensitive. */
 static bool hw_ppi(unsigned int intid)
 {
-	return intid == bh_board.timer_ppi_virt;
+	return intid >= 16 && intid < VGIC_NR_PRIVATE &&
+	       (intid == bh_board.timer_ppi_virt || intid == bh_board.timer_ppi_phys ||
+		intid == bh_board.pmu_ppi);
 }
 
 static bool spi_owned(struct cell *c, unsigned int intid)
@@ -75,11 +100,38 @@ static bool spi_hw(struct cell *c, unsigned int intid)
 	return spi_owned(c, intid) && bit(dist(c)->hwirq, intid);
 }
 
+/* The vCPU an SPI goes to: GICv3 routes to one; a GICv2 target mask may
+ * name several (the lowest stands for them) or none (NULL). */
+static struct vcpu *spi_deliver_to(struct cell *c, unsigned int intid)
+{
+	const struct vgic_dist *d = dist(c);
+	unsigned int t = d->target[intid];
+
+	if (d->version == 2) {
+		if (!d->targets[intid])
+			return NULL;
+		t = (unsigned int)__builtin_ctz(d->targets[intid]);
+	}
+	return c->vcpus[t < c->cfg->ncpus ? t : 0];
+}
+
+/* For state kept per vCPU or per physical CPU when the SPI has no target. */
 static struct vcpu *spi_target(struct cell *c, unsigned int intid)
 {
-	unsigned int t = dist(c)->target[intid];
+	struct vcpu *t = spi_deliver_to(c, intid);
 
-	return c->vcpus[t < c->cfg->ncpus ? t : 0];
+	return t ? t : c->vcpus[0];
+}
+
+/* Physical CPUs of the vCPUs in a GICv2 target mask. */
+static uint32_t target_pcpus(struct cell *c, uint8_t targets)
+{
+	uint32_t cpus = 0;
+
+	for (unsigned int i = 0; i < c->cfg->ncpus; i++)
+		if (targets & (1U << i))
+			cpus |= 1U << c->vcpus[i]->pcpu;
+	return cpus;
 }
 
 static uint8_t irq_prio(struct vcpu *v, unsigned int intid)
@@ -131,11 +183,17 @@ static void unqueue_intid(struct vcpu *v, unsigned int intid)
 	struct vgic_vcpu *g = &v->vgic;
 
 	arch_spin_lock(&g->lock);
-	for (unsigned int i = 0; i < g->queued;)
-		if (g->queue[i].intid == intid)
-			dequeue(g, i);
-		else
+	for (unsigned int i = 0; i < g->queued;) {
+		if (g->queue[i].intid != intid) {
 			i++;
+			continue;
+		}
+		/* A physical interrupt we took is active: end it, or it never
+		 * comes again. */
+		if (g->queue[i].hw)
+			arch_gic_irq_deactivate(g->queue[i].pintid, v->pcpu);
+		dequeue(g, i);
+	}
 	arch_spin_unlock(&g->lock);
 }
 
@@ -155,7 +213,121 @@ static void inject_sw(struct vcpu *v, unsigned int intid, unsigned int source)
 {
 	struct vgic_pending p = {.intid = (uint16_t)intid, .source = (uint8_t)source};
 
-	vgic_queue(v, &p);
+	if (v)
+		vgic_queue(v, &p);
+}
+
+/* -------------------------------------------- hardware level interrupts */
+
+/* A hardware interrupt whose line the guest's device holds high. */
+static bool hw_level(struct vcpu *v, unsigned int intid)
+{
+	if (is_private(intid))
+		return hw_ppi(intid);
+	return spi_hw(v->cell, intid) && !bit(dist(v->cell)->edge, intid);
+}
+
+/* Is the line still asserted? A level interrupt's pending state is its
+ * line, also while it is active. Called on the vCPU's own CPU (GICv2 PPIs
+ * are banked). */
+static bool line_high(struct vcpu *v, unsigned int intid)
+{
+	return arch_gic_irq_is_pending(intid, v->pcpu);
+}
+
+/* How long a held interrupt may wait for an exit before a resample. */
+#define HOLD_RESAMPLE_US 50
+
+/* Did the guest end @intid (hardware) since its last entry? Its list
+ * register, still in our shadow, now reads empty. */
+static bool just_ended(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_vcpu *g = &v->vgic;
+	unsigned int n = MIN(arch_vgic_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct vlr lr;
+
+		if (g->shadow[i].state == VLR_INVALID || !g->shadow[i].hw ||
+		    g->shadow[i].intid != intid)
+			continue;
+		arch_vgic_read_lr(i, &lr);
+		return lr.state == VLR_INVALID;
+	}
+	return false;
+}
+
+static bool in_list_register(struct vcpu *v, unsigned int intid)
+{
+	unsigned int n = MIN(arch_vgic_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
+
+	for (unsigned int i = 0; i < n; i++)
+		if (v->vgic.shadow[i].state != VLR_INVALID && v->vgic.shadow[i].intid == intid)
+			return true;
+	return false;
+}
+
+/*
+ * A guest that ends a level interrupt before quieting its device (many
+ * drivers do) still has the line high at its EOI; EL2 takes the interrupt
+ * again at once. On bare metal it would wait, pending, behind the masked
+ * handler and vanish when the device is quieted. So while the guest still
+ * has interrupts masked, keep it physically active and out of the list
+ * registers, and look again (resample) at the next exit, at a trapped WFI
+ * or after HOLD_RESAMPLE_US: a line still high is presented then, a line
+ * that fell is dropped. A handler thus runs exactly as often as on bare
+ * metal, whatever the timing.
+ */
+static bool hold(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_vcpu *g = &v->vgic;
+
+	if (g->nheld == VGIC_MAX_HELD)
+		return false;
+	for (unsigned int i = 0; i < g->nheld; i++)
+		if (g->held[i] == intid)
+			return true;
+	g->held[g->nheld++] = (uint16_t)intid;
+	arch_vcpu_trap_wfi(true);
+	arch_hyp_timer_arm(HOLD_RESAMPLE_US);
+	return true;
+}
+
+/* On the vCPU's own CPU, before it enters the guest. @wake: the guest waits
+ * for an interrupt, so what is still asserted goes to it even if masked. */
+static void resample_held(struct vcpu *v, bool wake)
+{
+	struct vgic_vcpu *g = &v->vgic;
+	bool masked = !wake && arch_vcpu_irqs_masked(v);
+
+	for (unsigned int i = 0; i < g->nheld;) {
+		unsigned int intid = g->held[i];
+		struct vgic_pending p = {
+			.intid = (uint16_t)intid, .pintid = (uint16_t)intid, .hw = true};
+
+		if (!line_high(v, intid)) {
+			arch_gic_irq_deactivate(intid, v->pcpu); /* it can fire again */
+			g->resampled_away++;
+		} else if (masked) {
+			i++;
+			continue;
+		} else if (!queued(v, intid) && !in_list_register(v, intid)) {
+			vgic_queue(v, &p);
+		}
+		g->held[i] = g->held[--g->nheld];
+	}
+	if (g->nheld) {
+		arch_hyp_timer_arm(HOLD_RESAMPLE_US);
+	} else {
+		arch_hyp_timer_stop();
+		arch_vcpu_trap_wfi(false);
+	}
+}
+
+void vgic_wfi(struct vcpu *v)
+{
+	if (v->vgic.nheld)
+		resample_held(v, true);
 }
 
 /* ------------------------------------------------------- list registers */
@@ -202,6 +374,19 @@ void vgic_sync(struct vcpu *v)
 		if (g->shadow[i].state == VLR_INVALID)
 			continue;
 		arch_vgic_read_lr(i, &lr);
+		if (lr.state == VLR_PENDING && lr.hw && hw_level(v, lr.intid) &&
+		    !line_high(v, lr.intid)) {
+			/* Not taken yet, and its line fell (the guest quieted the
+			 * device with interrupts masked): on bare metal it would be
+			 * gone, so withdraw it and let the line fire again. */
+			struct vlr empty = {0};
+
+			arch_vgic_write_lr(i, &empty);
+			arch_gic_irq_deactivate(lr.pintid, v->pcpu);
+			g->shadow[i].state = VLR_INVALID;
+			g->resampled_away++;
+			continue;
+		}
 		if (lr.state != VLR_INVALID) {
 			g->shadow[i].state = lr.state;
 			continue;
@@ -218,6 +403,57 @@ void vgic_sync(struct vcpu *v)
 			inject_sw(v, g->shadow[i].intid, 0);
 		g->shadow[i].state = VLR_INVALID;
 	}
+	if (g->nheld)
+		resample_held(v, false);
+}
+
+/* The list register already holding @p's interrupt, or -1. A GICv2 SGI from
+ * another source is another interrupt; the same INTID twice is not allowed. */
+static int lr_holding(const struct vgic_vcpu *g, unsigned int n, const struct vgic_pending *p)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		const struct vlr *s = &g->shadow[i];
+
+		if (s->state != VLR_INVALID && s->intid == p->intid &&
+		    (p->hw || s->hw || s->source == p->source))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Settle queue entry @i against the list registers before it competes for
+ * one. Returns true if it was consumed (the caller looks at slot @i again). */
+static bool settle(struct vcpu *v, unsigned int n, unsigned int i, bool *blocked)
+{
+	struct vgic_vcpu *g = &v->vgic;
+	struct vgic_pending *p = &g->queue[i];
+	int held = lr_holding(g, n, p);
+
+	if (held >= 0) {
+		struct vlr *s = &g->shadow[held];
+
+		if (!p->hw && !s->hw) {
+			/* A software interrupt already there is pending (again). */
+			if (!(s->state & VLR_PENDING)) {
+				s->state |= VLR_PENDING;
+				arch_vgic_write_lr((unsigned int)held, s);
+			}
+		} else if (!(p->hw && s->hw)) {
+			*blocked = true; /* the other kind waits for that register */
+			return false;
+		} /* else: the same physical interrupt, already presented */
+		dequeue(g, i);
+		return true;
+	}
+	if (p->hw && hw_level(v, p->intid) && !line_high(v, p->intid)) {
+		/* Resampled before it is presented: a level line that fell while
+		 * it waited is gone, and may fire again. */
+		arch_gic_irq_deactivate(p->pintid, v->pcpu);
+		g->resampled_away++;
+		dequeue(g, i);
+		return true;
+	}
+	return false;
 }
 
 void vgic_flush(struct vcpu *v)
@@ -230,30 +466,23 @@ void vgic_flush(struct vcpu *v)
 	for (;;) {
 		int best = -1, slot = -1, victim = -1;
 
-		for (unsigned int i = 0; i < g->queued; i++) {
-			if (!deliverable(v, &g->queue[i]))
+		for (unsigned int i = 0; i < g->queued;) {
+			bool blocked = false;
+
+			if (!deliverable(v, &g->queue[i])) {
+				i++;
 				continue;
-			if (best < 0 || irq_prio(v, g->queue[i].intid) <
-						irq_prio(v, g->queue[(unsigned int)best].intid))
+			}
+			if (settle(v, n, i, &blocked))
+				continue;
+			if (!blocked &&
+			    (best < 0 || irq_prio(v, g->queue[i].intid) <
+						 irq_prio(v, g->queue[(unsigned int)best].intid)))
 				best = (int)i;
+			i++;
 		}
 		if (best < 0)
 			break;
-		for (unsigned int i = 0; i < n && slot < 0; i++) {
-			const struct vlr *s = &g->shadow[i];
-
-			/* A software interrupt already in a list register just
-			 * becomes pending again there. */
-			if (s->state != VLR_INVALID && !s->hw && s->intid == g->queue[best].intid &&
-			    s->source == g->queue[best].source && !(s->state & VLR_PENDING)) {
-				struct vlr lr = *s;
-
-				lr.state |= VLR_PENDING;
-				arch_vgic_write_lr(i, &lr);
-				g->shadow[i] = lr;
-				slot = -2;
-			}
-		}
 		for (unsigned int i = 0; i < n && slot == -1; i++)
 			if (g->shadow[i].state == VLR_INVALID)
 				slot = (int)i;
@@ -279,8 +508,7 @@ void vgic_flush(struct vcpu *v)
 			};
 			slot = victim;
 		}
-		if (slot >= 0)
-			write_lr(v, (unsigned int)slot, &g->queue[best]);
+		write_lr(v, (unsigned int)slot, &g->queue[best]);
 		dequeue(g, (unsigned int)best);
 	}
 	arch_spin_unlock(&g->lock);
@@ -293,12 +521,22 @@ bool vgic_hw_irq(struct vcpu *v, unsigned int intid)
 {
 	struct cell *c = v->cell;
 	struct vgic_pending p = {.intid = (uint16_t)intid, .pintid = (uint16_t)intid, .hw = true};
+	struct vcpu *t = v;
 
-	if (hw_ppi(intid))
-		return vgic_queue(v, &p);
-	if (!spi_hw(c, intid))
-		return false;
-	return vgic_queue(spi_target(c, intid), &p);
+	if (!hw_ppi(intid)) {
+		const struct vgic_dist *d = dist(c);
+
+		if (!spi_hw(c, intid))
+			return false;
+		/* GICv2 1-of-N: the physical GIC picked this CPU among the
+		 * targets; keep it here if its vCPU is one of them. */
+		if (d->version != 2 || !(d->targets[intid] & (1U << v->index)))
+			t = spi_target(c, intid);
+	}
+	if (t == v && hw_level(v, intid) && arch_vcpu_irqs_masked(v) && just_ended(v, intid) &&
+	    hold(v, intid))
+		return true;
+	return vgic_queue(t, &p);
 }
 
 void vgic_set_sw_level(struct cell *c, unsigned int intid, bool level)
@@ -311,7 +549,7 @@ void vgic_set_sw_level(struct cell *c, unsigned int intid, bool level)
 	was = bit(d->sw_level, intid);
 	set_bit(d->sw_level, intid, level);
 	if (level && !was)
-		inject_sw(spi_target(c, intid), intid, 0);
+		inject_sw(spi_deliver_to(c, intid), intid, 0);
 	else if (!level && was)
 		unqueue_intid(spi_target(c, intid), intid);
 }
@@ -348,16 +586,15 @@ static void bitop(struct vcpu *v, enum bitop op, unsigned int intid, bool val)
 		return;
 	}
 	case B_SET_PEND:
-		if (hw)
-			arch_gic_irq_set_pending(intid, owner->pcpu, true);
-		else
-			inject_sw(owner, intid, 0);
+		/* Made pending by software: a latched event until acknowledged,
+		 * whatever the device's line does, so purely virtual even for a
+		 * hardware interrupt (whose level would be resampled away). */
+		inject_sw(priv ? owner : spi_deliver_to(c, intid), intid, 0);
 		return;
 	case B_CLR_PEND:
 		if (hw)
 			arch_gic_irq_set_pending(intid, owner->pcpu, false);
-		else
-			unqueue_intid(owner, intid);
+		unqueue_intid(owner, intid);
 		return;
 	case B_SET_ACT:
 		return; /* activating from outside the CPU interface: ignored */
@@ -366,6 +603,21 @@ static void bitop(struct vcpu *v, enum bitop op, unsigned int intid, bool val)
 			arch_gic_irq_deactivate(intid, owner->pcpu);
 		return;
 	}
+}
+
+/* Is @intid held (see hold()) by @v, or for an SPI (@v NULL) by any vCPU? */
+static bool held_by(struct cell *c, struct vcpu *v, unsigned int intid)
+{
+	for (unsigned int n = 0; n < c->cfg->ncpus; n++) {
+		const struct vgic_vcpu *g = &c->vcpus[n]->vgic;
+
+		if (v && c->vcpus[n] != v)
+			continue;
+		for (unsigned int i = 0; i < READ_ONCE(g->nheld) && i < VGIC_MAX_HELD; i++)
+			if (g->held[i] == intid)
+				return true;
+	}
+	return false;
 }
 
 static bool bitop_read(struct vcpu *v, enum bitop op, unsigned int intid)
@@ -383,10 +635,12 @@ static bool bitop_read(struct vcpu *v, enum bitop op, unsigned int intid)
 		return irq_enabled(v, intid);
 	case B_SET_PEND:
 	case B_CLR_PEND:
-		return hw ? arch_gic_irq_is_pending(intid, owner->pcpu)
-			  : queued(owner, intid) || (!priv && bit(dist(c)->sw_level, intid));
+		return queued(owner, intid) || (hw ? arch_gic_irq_is_pending(intid, owner->pcpu)
+						   : !priv && bit(dist(c)->sw_level, intid));
 	default:
-		return hw && arch_gic_irq_is_active(intid, owner->pcpu);
+		/* A held interrupt is active only for Bulkhead: the guest ended it. */
+		return hw && !held_by(c, priv ? v : NULL, intid) &&
+		       arch_gic_irq_is_active(intid, owner->pcpu);
 	}
 }
 
@@ -445,16 +699,15 @@ static void bytes_access(struct vcpu *v, unsigned int first, bool targets, bool 
 				continue;
 			}
 			if (a->write) {
-				/* The lowest vCPU named gets it (1-of-N delivery). */
-				unsigned int t = byte ? (unsigned int)__builtin_ctz(byte) : 0;
-
-				if (t < v->cell->cfg->ncpus && byte) {
-					d->target[intid] = (uint8_t)t;
-					if (spi_hw(v->cell, intid))
-						arch_gic_spi_route(intid, v->cell->vcpus[t]->pcpu);
-				}
+				/* Bits of CPU interfaces that do not exist are
+				 * ignored; the GIC delivers 1-of-N to the rest. */
+				d->targets[intid] =
+					(uint8_t)(byte & ((1U << v->cell->cfg->ncpus) - 1));
+				if (spi_hw(v->cell, intid))
+					arch_gic_spi_route_cpus(
+						intid, target_pcpus(v->cell, d->targets[intid]));
 			} else {
-				val |= (uint64_t)(1U << d->target[intid]) << (8 * i);
+				val |= (uint64_t)d->targets[intid] << (8 * i);
 			}
 			continue;
 		}
@@ -621,8 +874,9 @@ int vgic_dist_mmio(struct vcpu *v, void *dev, uint64_t off, struct mmio_access *
 			   (v3 ? FIELD_PREP(GICD_TYPER_IDBITS, 9) : 0);
 	} else if (off == GICD_IIDR) {
 		a->value = GIC_IIDR_ARM;
-	} else if (off == GICD_PIDR2) {
-		a->value = (uint64_t)d->version << GIC_PIDR2_ARCH_SHIFT | 0xb;
+	} else if (id_read(v3 ? gicd_v3_ids : gic_v2_ids, v3 ? GIC_V3_ID_BASE : GIC_V2_ID_BASE, off,
+			   a)) {
+		return 0;
 	} else if (v3 && off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE && off < GICD_IROUTER_END) {
 		unsigned int intid = (unsigned int)((off - GICD_IROUTER) / 8);
 
@@ -677,11 +931,9 @@ int vgic_redist_mmio(struct vcpu *v, void *dev, uint64_t off, struct mmio_access
 				   ? GICR_WAKER_PROCESSOR_SLEEP | GICR_WAKER_CHILDREN_ASLEEP
 				   : 0;
 		break;
-	case GICD_PIDR2:
-		a->value = 3 << GIC_PIDR2_ARCH_SHIFT | 0xb;
-		break;
 	default:
-		a->value = 0;
+		if (!id_read(gicr_v3_ids, GIC_V3_ID_BASE, o, a))
+			a->value = 0;
 		break;
 	}
 	return 0;
@@ -760,6 +1012,7 @@ void vgic_cell_reset(struct cell *c)
 	for (unsigned int i = 0; i < VGIC_NR_IRQS; i++) {
 		d->prio[i] = 0;
 		d->target[i] = 0;
+		d->targets[i] = 1; /* GICv2: vCPU 0, as vCPU 0 alone boots */
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(d->irm); i++)
 		d->irm[i] = 0;
@@ -770,12 +1023,18 @@ void vgic_vcpu_reset(struct vcpu *v)
 	struct vgic_vcpu *g = &v->vgic;
 
 	/* The vCPU's own hardware PPIs: nothing left enabled or in flight. */
-	arch_gic_irq_enable(bh_board.timer_ppi_virt, v->pcpu, false);
-	arch_gic_irq_set_pending(bh_board.timer_ppi_virt, v->pcpu, false);
-	arch_gic_irq_deactivate(bh_board.timer_ppi_virt, v->pcpu);
+	for (unsigned int intid = 16; intid < VGIC_NR_PRIVATE; intid++) {
+		if (!hw_ppi(intid))
+			continue;
+		arch_gic_irq_enable(intid, v->pcpu, false);
+		arch_gic_irq_set_pending(intid, v->pcpu, false);
+		arch_gic_irq_deactivate(intid, v->pcpu);
+	}
 	arch_vgic_cpu_reset();
+	arch_hyp_timer_stop();
 	arch_spin_lock(&g->lock);
 	g->queued = 0;
+	g->nheld = 0;
 	for (unsigned int i = 0; i < VGIC_MAX_LRS; i++)
 		g->shadow[i].state = VLR_INVALID;
 	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)

@@ -81,17 +81,6 @@ __noreturn void arch_system_off(void)
 	arch_cpu_park();
 }
 
-void arch_wait_event(void)
-{
-	wfe();
-}
-
-void arch_send_event(void)
-{
-	dsb_ish();
-	sev();
-}
-
 uint64_t arch_counter(void)
 {
 	isb();

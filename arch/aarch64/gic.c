@@ -34,6 +34,10 @@ void arch_gic_dir(unsigned int intid)
 {
 	ops()->deactivate(intid);
 }
+void arch_gic_set_pmr(uint8_t prio)
+{
+	ops()->set_pmr(prio);
+}
 void arch_vgic_enable(void)
 {
 	ops()->vcpu_enable();
@@ -71,6 +75,10 @@ void arch_gic_spi_set_edge(unsigned int intid, bool edge)
 void arch_gic_spi_route(unsigned int intid, unsigned int cpu)
 {
 	ops()->spi_route(intid, cpu);
+}
+void arch_gic_spi_route_cpus(unsigned int intid, uint32_t cpus)
+{
+	ops()->spi_route_cpus(intid, cpus);
 }
 unsigned int arch_vgic_nr_lrs(void)
 {

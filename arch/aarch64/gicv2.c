@@ -84,7 +84,9 @@ static void v2_init_cpu(unsigned int cpu)
 	MMIO32(gicd() + GICD_ISENABLER) = 1U << HYP_IPI_KICK;
 	MMIO8(gicd() + GICD_IPRIORITYR + bh_board.gic.maint_ppi) = GIC_PRIO_KICK;
 	MMIO32(gicd() + GICD_ISENABLER) = 1U << bh_board.gic.maint_ppi;
-	MMIO32(gicc() + GICC_PMR) = 0xff;
+	MMIO8(gicd() + GICD_IPRIORITYR + bh_board.timer_ppi_hyp) = GIC_PRIO_KICK;
+	MMIO32(gicd() + GICD_ISENABLER) = 1U << bh_board.timer_ppi_hyp;
+	MMIO32(gicc() + GICC_PMR) = GIC_PRIO_IDLE;
 	MMIO32(gicc() + GICC_CTLR) = GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE;
 	MMIO32(gich() + GICH_HCR) = 0;
 }
@@ -166,6 +168,17 @@ static void v2_spi_route(unsigned int intid, unsigned int cpu)
 	MMIO8(gicd() + GICD_ITARGETSR + intid) = cpu_mask[cpu];
 }
 
+/* The distributor delivers each interrupt to one of its targets. */
+static void v2_spi_route_cpus(unsigned int intid, uint32_t cpus)
+{
+	uint8_t mask = 0;
+
+	for (unsigned int cpu = 0; cpu < BH_MAX_CPUS; cpu++)
+		if (cpus & (1U << cpu))
+			mask |= cpu_mask[cpu];
+	MMIO8(gicd() + GICD_ITARGETSR + intid) = mask;
+}
+
 static unsigned int v2_nr_lrs(void)
 {
 	return (MMIO32(gich() + GICH_VTR) & 0x3f) + 1;
@@ -222,6 +235,11 @@ static void v2_vcpu_enable(void)
 	MMIO32(gich() + GICH_HCR) = GICH_HCR_EN;
 }
 
+static void v2_set_pmr(uint8_t pmr)
+{
+	MMIO32(gicc() + GICC_PMR) = pmr;
+}
+
 const struct gic_ops gicv2_ops = {
 	.init_primary = v2_init_primary,
 	.init_cpu = v2_init_cpu,
@@ -236,10 +254,12 @@ const struct gic_ops gicv2_ops = {
 	.irq_deactivate = v2_irq_deactivate,
 	.spi_set_edge = v2_spi_set_edge,
 	.spi_route = v2_spi_route,
+	.spi_route_cpus = v2_spi_route_cpus,
 	.nr_lrs = v2_nr_lrs,
 	.read_lr = v2_read_lr,
 	.write_lr = v2_write_lr,
 	.set_underflow = v2_set_underflow,
 	.vcpu_reset = v2_vcpu_reset,
 	.vcpu_enable = v2_vcpu_enable,
+	.set_pmr = v2_set_pmr,
 };

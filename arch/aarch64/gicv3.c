@@ -159,11 +159,12 @@ static void v3_init_cpu(unsigned int cpu)
 	MMIO32(sgi + GICD_ICENABLER) = ~0U;
 	setup_private(sgi, HYP_IPI_KICK, GIC_PRIO_KICK);
 	setup_private(sgi, bh_board.gic.maint_ppi, GIC_PRIO_KICK);
+	setup_private(sgi, bh_board.timer_ppi_hyp, GIC_PRIO_KICK);
 
 	/* System-register interface at EL2, and let EL1 use it too. */
 	write_icc_sre_el2(ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
-	write_icc_pmr_el1(0xff);
+	write_icc_pmr_el1(GIC_PRIO_IDLE);
 	write_icc_ctlr_el1(read_icc_ctlr_el1() | ICC_CTLR_EOIMODE);
 	write_icc_igrpen1_el1(1);
 	write_ich_hcr_el2(0);
@@ -267,6 +268,14 @@ static void v3_spi_route(unsigned int intid, unsigned int cpu)
 
 	MMIO64(gicd() + GICD_IROUTER + 8 * intid) =
 		(mpidr & 0xffffff) | ((mpidr & 0xff00000000ULL));
+}
+
+/* Affinity routing names one CPU (IRM would let the GIC pick any CPU of the
+ * machine, other cells' included): the lowest of the set. */
+static void v3_spi_route_cpus(unsigned int intid, uint32_t cpus)
+{
+	if (cpus)
+		v3_spi_route(intid, (unsigned int)__builtin_ctz(cpus));
 }
 
 static unsigned int v3_nr_lrs(void)
@@ -416,6 +425,12 @@ static void v3_vcpu_enable(void)
 	isb();
 }
 
+static void v3_set_pmr(uint8_t pmr)
+{
+	write_icc_pmr_el1(pmr);
+	isb();
+}
+
 const struct gic_ops gicv3_ops = {
 	.init_primary = v3_init_primary,
 	.init_cpu = v3_init_cpu,
@@ -430,10 +445,12 @@ const struct gic_ops gicv3_ops = {
 	.irq_deactivate = v3_irq_deactivate,
 	.spi_set_edge = v3_spi_set_edge,
 	.spi_route = v3_spi_route,
+	.spi_route_cpus = v3_spi_route_cpus,
 	.nr_lrs = v3_nr_lrs,
 	.read_lr = v3_read_lr,
 	.write_lr = v3_write_lr,
 	.set_underflow = v3_set_underflow,
 	.vcpu_reset = v3_vcpu_reset,
 	.vcpu_enable = v3_vcpu_enable,
+	.set_pmr = v3_set_pmr,
 };

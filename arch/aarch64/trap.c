@@ -172,8 +172,10 @@ static void handle_sysreg(struct vcpu *v)
 
 static void handle_wfx(struct vcpu *v)
 {
-	/* Not trapped (CPUs are pinned); harmless if a CPU does trap it. */
+	/* WFI runs natively (the CPU is the cell's) except while the vGIC holds
+	 * an interrupt back: the guest waits, so it gets what is still due. */
 	skip_instruction(v);
+	vgic_wfi(v);
 }
 
 static const exit_handler_t exit_handlers[EC_MAX + 1] = {
@@ -201,6 +203,10 @@ static void handle_irq(struct vcpu *v)
 			arch_gic_dir(iar);
 		} else if (intid == bh_board.console_irq) {
 			console_irq();
+			arch_gic_dir(iar);
+		} else if (intid == bh_board.timer_ppi_hyp) {
+			/* A held interrupt is due for a resample (at guest entry). */
+			arch_hyp_timer_stop();
 			arch_gic_dir(iar);
 		} else if (intid == HYP_IPI_KICK || !vgic_hw_irq(v, intid)) {
 			/* The kick carries no data: the cell state says why. A
@@ -245,19 +251,32 @@ void arch_guest_exit(unsigned int kind, struct arch_regs *regs)
 	cell_vcpu_continue(v);
 }
 
+void arch_cpu_wait(void)
+{
+	unsigned int iar;
+
+	/* Guest interrupts (GIC_PRIO_GUEST) routed here stay pending until the
+	 * vCPU runs again; only Bulkhead's own (the kick) end the wait. */
+	arch_gic_set_pmr(GIC_PRIO_GUEST);
+	wfi(); /* wakes on a pending interrupt even with IRQs masked */
+	while (((iar = arch_gic_ack()) & GIC_INTID_MASK) < GIC_FIRST_SPECIAL) {
+		arch_gic_eoi(iar);
+		arch_gic_dir(iar);
+	}
+	arch_gic_set_pmr(GIC_PRIO_IDLE);
+}
+
 /* How often the console CPU looks for unfinished lines to show. */
 #define CONSOLE_POLL_MS 10
 
 static void arm_console_poll(void)
 {
-	write_cnthp_cval_el2(arch_counter() + CONSOLE_POLL_MS * arch_counter_freq() / 1000);
-	write_cnthp_ctl_el2(CNTHP_CTL_ENABLE);
+	arch_hyp_timer_arm(CONSOLE_POLL_MS * 1000);
 	isb();
 }
 
 __noreturn void arch_cpu_serve_irqs(void)
 {
-	arch_gic_irq_enable(bh_board.timer_ppi_hyp, arch_cpu_id(), true);
 	arm_console_poll();
 	for (;;) {
 		unsigned int iar, intid;

@@ -234,6 +234,31 @@ void arch_inject_serror(struct vcpu *v)
 	write_hcr_el2(read_hcr_el2() | HCR_EL2_VSE);
 }
 
+bool arch_vcpu_irqs_masked(const struct vcpu *v)
+{
+	return (v->regs.spsr & SPSR_I) != 0;
+}
+
+void arch_vcpu_trap_wfi(bool on)
+{
+	uint64_t hcr = read_hcr_el2();
+
+	write_hcr_el2(on ? hcr | HCR_EL2_TWI : hcr & ~HCR_EL2_TWI);
+}
+
+/* CNTHP, the EL2 physical timer: the console CPU's poll, and on a guest's
+ * CPU the resample of interrupts the vGIC holds. */
+void arch_hyp_timer_arm(uint64_t us)
+{
+	write_cnthp_cval_el2(arch_counter() + us * arch_counter_freq() / 1000000);
+	write_cnthp_ctl_el2(CNTHP_CTL_ENABLE);
+}
+
+void arch_hyp_timer_stop(void)
+{
+	write_cnthp_ctl_el2(0);
+}
+
 void arch_kick_cpu(unsigned int cpu)
 {
 	arch_send_ipi(cpu);

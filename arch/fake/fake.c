@@ -117,8 +117,7 @@ uint64_t arch_counter_freq(void)
 {
 	return 62500000;
 }
-void arch_wait_event(void) {}
-void arch_send_event(void) {}
+void arch_cpu_wait(void) {}
 int arch_mmu_init(void)
 {
 	return 0;
@@ -167,10 +166,15 @@ void arch_gic_irq_set_pending(unsigned int intid, unsigned int cpu, bool pending
 		setbit(fake_gic.pending, intid, pending);
 }
 
+/* Like a GIC: a level interrupt is pending while its line is high. */
 bool arch_gic_irq_is_pending(unsigned int intid, unsigned int cpu)
 {
-	(void)cpu;
-	return intid >= 32 && (fake_gic.pending[intid / 32] >> (intid % 32)) & 1;
+	bool edge = intid >= 32 && (fake_gic.edge[intid / 32] >> (intid % 32)) & 1;
+
+	if (intid < 32)
+		return (fake_gic.ppi_line[cpu] >> intid) & 1;
+	return ((fake_gic.pending[intid / 32] >> (intid % 32)) & 1) ||
+	       (!edge && (fake_gic.spi_line[intid / 32] >> (intid % 32)) & 1);
 }
 
 bool arch_gic_irq_is_active(unsigned int intid, unsigned int cpu)
@@ -182,8 +186,8 @@ bool arch_gic_irq_is_active(unsigned int intid, unsigned int cpu)
 
 void arch_gic_irq_deactivate(unsigned int intid, unsigned int cpu)
 {
-	(void)intid;
 	(void)cpu;
+	setbit(fake_gic.deactivated, intid, true);
 }
 
 void arch_gic_spi_set_edge(unsigned int intid, bool edge)
@@ -193,6 +197,27 @@ void arch_gic_spi_set_edge(unsigned int intid, bool edge)
 void arch_gic_spi_route(unsigned int intid, unsigned int cpu)
 {
 	fake_gic.route[intid] = (uint8_t)cpu;
+}
+void arch_gic_spi_route_cpus(unsigned int intid, uint32_t cpus)
+{
+	fake_gic.targets[intid] = (uint8_t)cpus;
+}
+bool arch_vcpu_irqs_masked(const struct vcpu *v)
+{
+	(void)v;
+	return fake_gic.irqs_masked;
+}
+void arch_vcpu_trap_wfi(bool on)
+{
+	fake_gic.wfi_trapped = on;
+}
+void arch_hyp_timer_arm(uint64_t us)
+{
+	fake_gic.hyp_timer_us = us;
+}
+void arch_hyp_timer_stop(void)
+{
+	fake_gic.hyp_timer_us = 0;
 }
 void arch_kick_cpu(unsigned int cpu)
 {

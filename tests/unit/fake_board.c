@@ -10,4 +10,7 @@ const struct bh_board bh_board = {
 	.gic = {.version = 3, .maint_ppi = 25},
 	.timer_ppi_hyp = 26,
 	.timer_ppi_virt = 27,
+	.timer_ppi_phys = 30,
+	.pmu_ppi = 23,
+	.pa_bits = 44,
 };

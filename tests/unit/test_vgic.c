@@ -68,9 +68,14 @@ TEST(vgic_owned_spi_is_forwarded_foreign_is_raz_wi)
 	EXPECT_EQ(dist_rd(f, 0x104, 4), (1U << 1) | (1U << 2)); /* 33 (vUART), 34 */
 	dist_wr(f, 0x184, 0xffffffff, 4);			/* ICENABLER1 */
 	EXPECT_EQ(fake_gic.enabled[1], 0);
-	/* Pending: set on the GIC for 34; 40 does not exist here. */
+	/* Pending by software: a latched virtual event for 34 (its device's
+	 * line plays no part); 40 does not exist here. */
 	dist_wr(f, 0x204, (1U << 2) | (1U << 8), 4);
-	EXPECT_EQ(fake_gic.pending[1], 1U << 2);
+	EXPECT_EQ(fake_gic.pending[1], 0);
+	EXPECT_EQ(f->v[0].vgic.queued, 1);
+	EXPECT_EQ(dist_rd(f, 0x204, 4), 1U << 2);
+	dist_wr(f, 0x284, 1U << 2, 4); /* ICPENDR: withdrawn */
+	EXPECT_EQ(f->v[0].vgic.queued, 0);
 	EXPECT_EQ(dist_rd(f, 0x204, 4) & (1U << 8), 0);
 	/* Whole other ranges: nothing at all. */
 	dist_wr(f, 0x108, 0xffffffff, 4);
@@ -194,6 +199,7 @@ TEST(vgic_disabled_interrupts_wait_and_hw_ones_carry_the_physical_id)
 	struct vlr lr;
 
 	dist_wr(f, 0x000, 3, 4);
+	fake_gic.spi_line[1] = 1U << 2; /* the device asserts 34 */
 	EXPECT_TRUE(vgic_hw_irq(&f->v[0], 34));
 	EXPECT_TRUE(!vgic_hw_irq(&f->v[0], 40)); /* not the cell's */
 	vgic_flush(&f->v[0]);
@@ -244,5 +250,234 @@ TEST(vgic_irouter_aff3_names_no_vcpu)
 	dist_wr(f, 0x6000 + 8 * 34, 1ULL << 32, 8);
 	EXPECT_EQ(fake_gic.route[34], 1);
 	EXPECT_EQ(dist_rd(f, 0x6000 + 8 * 34, 8), 1);
+	free(f);
+}
+
+/* ---- level interrupts: a handler runs as often as on bare metal (D) */
+
+static void enter_guest(struct cellfix *f)
+{
+	vgic_sync(&f->v[0]);
+	vgic_flush(&f->v[0]);
+}
+
+static bool deactivated(unsigned int intid)
+{
+	return (fake_gic.deactivated[intid / 32] >> (intid % 32)) & 1;
+}
+
+/* The virtual timer fires; the guest's handler EOIs first and masks the
+ * timer after (kvm-unit-tests' timer micro-benchmark does), so the line is
+ * still high at the EOI and the interrupt comes straight back to EL2. */
+static struct cellfix *timer_eoi_before_quiet(void)
+{
+	struct cellfix *f = setup(1, 4);
+	struct vlr lr;
+
+	dist_wr(f, 0x000, 3, 4);
+	f->v[0].vgic.enabled |= 1U << 27;
+	fake_gic.ppi_line[0] = 1U << 27;
+	EXPECT_TRUE(vgic_hw_irq(&f->v[0], 27));
+	enter_guest(f);
+	fake_lr_get(0, &lr);
+	EXPECT_TRUE(lr.intid == 27 && lr.hw && lr.state == VLR_PENDING);
+	/* Guest: acknowledge, EOI (the hardware bit deactivates the physical
+	 * interrupt), still in its handler with IRQs masked: it fires again. */
+	fake_lr_set_state(0, VLR_INVALID);
+	fake_gic.irqs_masked = true;
+	EXPECT_TRUE(vgic_hw_irq(&f->v[0], 27));
+	EXPECT_EQ(f->v[0].vgic.nheld, 1);
+	EXPECT_EQ(f->v[0].vgic.queued, 0);
+	EXPECT_TRUE(fake_gic.wfi_trapped && fake_gic.hyp_timer_us != 0);
+	enter_guest(f);
+	fake_lr_get(0, &lr);
+	EXPECT_EQ(lr.state, VLR_INVALID); /* not shown to the guest */
+	EXPECT_TRUE(!deactivated(27));	  /* physically active: no storm */
+	return f;
+}
+
+TEST(vgic_level_line_quieted_after_eoi_is_not_presented_again)
+{
+	struct cellfix *f = timer_eoi_before_quiet();
+	struct vlr lr;
+
+	/* The handler masks the timer, returns, unmasks; the resample (next
+	 * exit, or the hypervisor timer) finds the line low: dropped. */
+	fake_gic.ppi_line[0] = 0;
+	fake_gic.irqs_masked = false;
+	enter_guest(f);
+	fake_lr_get(0, &lr);
+	EXPECT_EQ(lr.state, VLR_INVALID);
+	EXPECT_EQ(f->v[0].vgic.nheld, 0);
+	EXPECT_EQ(f->v[0].vgic.queued, 0);
+	EXPECT_TRUE(deactivated(27)); /* free to fire at its next expiry */
+	EXPECT_TRUE(!fake_gic.wfi_trapped && fake_gic.hyp_timer_us == 0);
+	EXPECT_EQ(f->v[0].vgic.resampled_away, 1);
+	free(f);
+}
+
+TEST(vgic_level_line_still_high_is_presented_once_the_guest_can_take_it)
+{
+	struct cellfix *f = timer_eoi_before_quiet();
+	struct vlr lr;
+
+	/* Still masked: still held, however often we look. */
+	enter_guest(f);
+	EXPECT_EQ(f->v[0].vgic.nheld, 1);
+	/* Unmasked with the line high: on bare metal it is taken now. */
+	fake_gic.irqs_masked = false;
+	enter_guest(f);
+	fake_lr_get(0, &lr);
+	EXPECT_TRUE(lr.intid == 27 && lr.hw && lr.state == VLR_PENDING);
+	EXPECT_EQ(f->v[0].vgic.nheld, 0);
+	EXPECT_TRUE(!deactivated(27));
+	free(f);
+}
+
+TEST(vgic_level_held_interrupt_wakes_a_waiting_guest)
+{
+	struct cellfix *f = timer_eoi_before_quiet();
+	struct vlr lr;
+
+	/* A WFI with IRQs masked wakes on a pending interrupt: trapped while
+	 * something is held, it gets the interrupt into a list register. */
+	vgic_wfi(&f->v[0]);
+	enter_guest(f);
+	fake_lr_get(0, &lr);
+	EXPECT_TRUE(lr.intid == 27 && lr.state == VLR_PENDING);
+	EXPECT_TRUE(!fake_gic.wfi_trapped);
+	free(f);
+}
+
+TEST(vgic_level_reassertion_while_unmasked_is_delivered_at_once)
+{
+	struct cellfix *f = setup(1, 4);
+	struct vlr lr;
+
+	dist_wr(f, 0x000, 3, 4);
+	f->v[0].vgic.enabled |= 1U << 27;
+	fake_gic.ppi_line[0] = 1U << 27;
+	EXPECT_TRUE(vgic_hw_irq(&f->v[0], 27));
+	enter_guest(f);
+	fake_lr_set_state(0, VLR_INVALID);
+	fake_gic.irqs_masked = false; /* the guest runs unmasked: take it now */
+	EXPECT_TRUE(vgic_hw_irq(&f->v[0], 27));
+	EXPECT_EQ(f->v[0].vgic.nheld, 0);
+	enter_guest(f);
+	fake_lr_get(0, &lr);
+	EXPECT_TRUE(lr.intid == 27 && lr.state == VLR_PENDING);
+	free(f);
+}
+
+TEST(vgic_level_spi_withdrawn_when_its_line_falls_before_the_guest_takes_it)
+{
+	struct cellfix *f = setup(1, 4);
+	struct vlr lr;
+
+	dist_wr(f, 0x000, 3, 4);
+	dist_wr(f, 0x104, 1U << 2, 4);
+	fake_gic.spi_line[1] = 1U << 2;
+	EXPECT_TRUE(vgic_hw_irq(&f->v[0], 34));
+	enter_guest(f);
+	fake_lr_get(0, &lr);
+	EXPECT_TRUE(lr.intid == 34 && lr.state == VLR_PENDING);
+	/* Masked, the guest polls the device and clears it: gone. */
+	fake_gic.spi_line[1] = 0;
+	enter_guest(f);
+	fake_lr_get(0, &lr);
+	EXPECT_EQ(lr.state, VLR_INVALID);
+	EXPECT_TRUE(deactivated(34));
+	/* An edge interrupt is a latched event: it stays. */
+	dist_wr(f, 0xc08, 2U << 4, 4);
+	EXPECT_TRUE(vgic_hw_irq(&f->v[0], 34));
+	enter_guest(f);
+	enter_guest(f);
+	fake_lr_get(0, &lr);
+	EXPECT_TRUE(lr.intid == 34 && lr.state == VLR_PENDING);
+	free(f);
+}
+
+/* ---- the EL1 physical timer and the PMU are the guest's, like the virtual timer (C) */
+
+TEST(vgic_physical_timer_and_pmu_ppis_are_forwarded)
+{
+	struct cellfix *f = setup(1, 4);
+	struct mmio_access a = {.size = 4, .write = true, .value = (1U << 30) | (1U << 23)};
+	struct vlr lr;
+
+	dist_wr(f, 0x000, 3, 4);
+	/* GICR_ISENABLER0 in the vCPU's SGI frame. */
+	EXPECT_EQ(vgic_redist_mmio(&f->v[0], NULL, 0x10100, &a), 0);
+	EXPECT_EQ(fake_gic.ppi_enabled[0], (1U << 30) | (1U << 23));
+	fake_gic.ppi_line[0] = 1U << 30;
+	EXPECT_TRUE(vgic_hw_irq(&f->v[0], 30));
+	enter_guest(f);
+	fake_lr_get(0, &lr);
+	EXPECT_TRUE(lr.intid == 30 && lr.hw && lr.pintid == 30);
+	/* Not some other PPI: the EL2 timer is Bulkhead's. */
+	EXPECT_TRUE(!vgic_hw_irq(&f->v[0], 26));
+	free(f);
+}
+
+/* ---- GICv2 distributor (E) */
+
+static struct cellfix *setup_v2(unsigned int ncpus)
+{
+	struct cellfix *f = setup(ncpus, 4);
+
+	f->c.vgic.version = 2;
+	return f;
+}
+
+TEST(vgic_v2_targets_are_a_mask_of_the_cells_vcpus)
+{
+	struct cellfix *f = setup_v2(2);
+
+	EXPECT_EQ(dist_rd(f, 0x800 + 34, 1), 0x01); /* vCPU 0 after reset */
+	dist_wr(f, 0x800 + 34, 0x0f, 1);
+	EXPECT_EQ(dist_rd(f, 0x800 + 34, 1), 0x03); /* CPUs 2, 3 do not exist */
+	EXPECT_EQ(fake_gic.targets[34], 0x03);	    /* both physical CPUs */
+	dist_wr(f, 0x800 + 34, 0x02, 1);
+	EXPECT_EQ(dist_rd(f, 0x800 + 34, 1), 0x02);
+	EXPECT_EQ(fake_gic.targets[34], 0x02);
+	dist_wr(f, 0x800 + 34, 0x00, 1);
+	EXPECT_EQ(dist_rd(f, 0x800 + 34, 1), 0x00); /* no target: not forwarded */
+	EXPECT_EQ(fake_gic.targets[34], 0x00);
+	/* Private interrupts read as the reading CPU's own interface. */
+	EXPECT_EQ(dist_rd(f, 0x800 + 27, 1), 0x01);
+	free(f);
+}
+
+TEST(vgic_v2_one_of_n_delivers_where_the_gic_chose)
+{
+	struct cellfix *f = setup_v2(2);
+
+	dist_wr(f, 0x000, 3, 4);
+	dist_wr(f, 0x800 + 32, 0x03030000, 4); /* 34 and 35 (35 not owned) to both */
+	fake_gic.spi_line[1] = 1U << 2;
+	/* The physical GIC picked vCPU 1's CPU: it is a target, it gets it. */
+	EXPECT_TRUE(vgic_hw_irq(&f->v[1], 34));
+	EXPECT_EQ(f->v[1].vgic.queued, 1);
+	EXPECT_EQ(f->v[0].vgic.queued, 0);
+	/* A software SPI with no target is not delivered at all. */
+	dist_wr(f, 0x800 + 33, 0x00, 1);
+	vgic_set_sw_level(&f->c, 33, true);
+	EXPECT_EQ(f->v[0].vgic.queued + f->v[1].vgic.queued, 1);
+	free(f);
+}
+
+TEST(vgic_id_registers_at_each_versions_offsets)
+{
+	struct cellfix *f = setup(1, 4);
+
+	EXPECT_EQ(dist_rd(f, 0xffe8, 4), 0x3b);	  /* GICv3 PIDR2: ArchRev 3 */
+	EXPECT_EQ(dist_rd(f, 0xfff0, 4), 0x0d);	  /* CIDR0 */
+	EXPECT_EQ(dist_rd(f, 0xfe8, 4), 0);	  /* reserved on GICv3 */
+	EXPECT_EQ(redist_rd(f, 0xffe8, 4), 0x3b); /* redistributor PIDR2 */
+	EXPECT_EQ(redist_rd(f, 0x2ffe8, 4), 0);	  /* a frame of nobody */
+	f->c.vgic.version = 2;
+	EXPECT_EQ(dist_rd(f, 0xfe8, 4), 0x2b); /* GICv2 ICPIDR2: ArchRev 2 */
+	EXPECT_EQ(dist_rd(f, 0xfe0, 4), 0x90);
+	EXPECT_EQ(dist_rd(f, 0xffc, 4), 0xb1); /* CIDR3 */
 	free(f);
 }

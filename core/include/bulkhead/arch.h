@@ -21,9 +21,10 @@ __noreturn void arch_cpu_park(void);
 __noreturn void arch_cpu_serve_irqs(void);
 /* Power the whole machine off (PSCI SYSTEM_OFF). */
 __noreturn void arch_system_off(void);
-/* Wait for an event from another CPU / wake CPUs waiting in it. */
-void arch_wait_event(void);
-void arch_send_event(void);
+/* Sleep (WFI) until this CPU is kicked with arch_kick_cpu(): an idle CPU
+ * must not spin, under emulation it would burn a host thread. Guest
+ * interrupts routed here wait at the GIC meanwhile. */
+void arch_cpu_wait(void);
 
 /* ---- Time ------------------------------------------------------------- */
 uint64_t arch_counter(void);	  /* free-running system counter */
@@ -71,7 +72,15 @@ void arch_inject_undef(struct vcpu *v);
 void arch_inject_serror(struct vcpu *v);
 /* Print the guest's registers and last exit syndrome. */
 void arch_dump_vcpu(const struct vcpu *v);
-/* Pull CPU @cpu out of its guest (it re-checks its cell's state). */
+/* Did the guest have IRQs masked (PSTATE.I) when it exited? */
+bool arch_vcpu_irqs_masked(const struct vcpu *v);
+/* Trap the guest's WFI on the calling CPU (normally it runs natively). */
+void arch_vcpu_trap_wfi(bool on);
+/* The calling CPU's hypervisor timer: an interrupt after @us, or none. */
+void arch_hyp_timer_arm(uint64_t us);
+void arch_hyp_timer_stop(void);
+/* Pull CPU @cpu out of its guest or out of arch_cpu_wait(): it re-checks
+ * its cell's state. */
 void arch_kick_cpu(unsigned int cpu);
 /* Name of an exit's exception class, for reports. */
 const char *arch_exit_class_name(const struct vcpu *v);
@@ -87,6 +96,9 @@ bool arch_gic_irq_is_active(unsigned int intid, unsigned int cpu);
 void arch_gic_irq_deactivate(unsigned int intid, unsigned int cpu);
 void arch_gic_spi_set_edge(unsigned int intid, bool edge);
 void arch_gic_spi_route(unsigned int intid, unsigned int cpu);
+/* Route to any of the CPUs in @cpus (bit n: CPU n) where the GIC can pick
+ * one of several (GICv2 targets); otherwise to the lowest. None: nowhere. */
+void arch_gic_spi_route_cpus(unsigned int intid, uint32_t cpus);
 /* The virtual CPU interface of the calling CPU. */
 struct vlr;
 unsigned int arch_vgic_nr_lrs(void);

@@ -43,6 +43,7 @@ struct vcpu {
 	uint64_t exits;				    /* all guest exits */
 	uint64_t exits_by_class[VCPU_EXIT_CLASSES]; /* by exception class */
 	uint64_t irq_exits;
+	uint64_t idle_wakeups; /* times its CPU woke while the vCPU was off */
 	struct vgic_vcpu vgic;
 };
 

@@ -26,7 +26,6 @@
 #define GICD_SPENDSGIR		   0x0f20
 #define GICD_IROUTER		   0x6000
 #define GICD_IROUTER_END	   0x7fe0
-#define GICD_PIDR2		   0xffe8
 #define GICD_CTLR_EN_GRP0	   BIT(0)
 #define GICD_CTLR_EN_GRP1	   BIT(1)
 #define GICD_CTLR_ARE		   BIT(4)

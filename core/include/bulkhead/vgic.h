@@ -19,6 +19,7 @@ struct vcpu;
 #define VGIC_NR_IRQS	 1020
 #define VGIC_NR_PRIVATE	 32 /* SGIs 0-15, PPIs 16-31 */
 #define VGIC_QUEUE_LEN	 64
+#define VGIC_MAX_HELD	 8 /* level interrupts held for a resample, per vCPU */
 #define VGIC_MAX_LRS	 16
 #define VGIC_IDLE_PRIO	 0xff
 #define VGIC_V3_RD_FRAME 0x20000
@@ -64,6 +65,12 @@ struct vgic_vcpu {
 	struct vlr shadow[VGIC_MAX_LRS]; /* what we last wrote to each LR */
 	uint64_t injected;		 /* interrupts put into list registers */
 	uint64_t lr_overflows;		 /* had to wait for a free list register */
+	/* Hardware level interrupts that came back right after the guest ended
+	 * them, while it still had interrupts masked: physically active, not
+	 * shown to the guest until a resample finds the line still high. */
+	uint16_t held[VGIC_MAX_HELD];
+	unsigned int nheld;
+	uint64_t resampled_away; /* presentations a resample found stale */
 	arch_spinlock_t lock;
 };
 
@@ -77,7 +84,8 @@ struct vgic_dist {
 	uint32_t edge[VGIC_NR_IRQS / 32 + 1];
 	uint32_t sw_level[VGIC_NR_IRQS / 32 + 1]; /* software SPIs: line level */
 	uint8_t prio[VGIC_NR_IRQS];
-	uint8_t target[VGIC_NR_IRQS];	     /* vCPU index the SPI is routed to */
+	uint8_t target[VGIC_NR_IRQS];	     /* GICv3: vCPU index the SPI is routed to */
+	uint8_t targets[VGIC_NR_IRQS];	     /* GICv2: ITARGETSR, a mask of vCPUs */
 	uint32_t irm[VGIC_NR_IRQS / 32 + 1]; /* GICv3 IROUTER.IRM per SPI */
 	uint32_t nr_lines;		     /* GICD_TYPER.ITLinesNumber + 1, in units of 32 */
 	unsigned int version;
@@ -97,10 +105,14 @@ void vgic_sgi_v3(struct vcpu *v, uint64_t value, bool group1);
 /* A physical interrupt the CPU took while running @v: route it. Returns
  * false if it is not the cell's (the caller ends it). */
 bool vgic_hw_irq(struct vcpu *v, unsigned int intid);
+/* The guest waits (trapped WFI): what it holds back is presented now. */
+void vgic_wfi(struct vcpu *v);
 /* A software interrupt line (emulated device) of the cell changed level. */
 void vgic_set_sw_level(struct cell *c, unsigned int intid, bool level);
-/* Around every guest entry: collect finished list registers, fill free ones
- * in priority order, ask for a maintenance interrupt if more wait. */
+/* Around every guest entry: collect finished list registers (withdrawing
+ * hardware level interrupts whose line fell before the guest took them),
+ * resample held ones, fill free list registers in priority order, ask for a
+ * maintenance interrupt if more wait. */
 void vgic_sync(struct vcpu *v);
 void vgic_flush(struct vcpu *v);
 

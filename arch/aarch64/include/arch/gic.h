@@ -12,6 +12,7 @@
 /* Physical priorities: Bulkhead's kick above the interrupts it forwards. */
 #define GIC_PRIO_KICK	  0x80
 #define GIC_PRIO_GUEST	  0xa0
+#define GIC_PRIO_IDLE	  0xff /* priority mask letting everything through */
 
 struct vlr;
 
@@ -30,12 +31,14 @@ struct gic_ops {
 	void (*irq_deactivate)(unsigned int intid, unsigned int cpu);
 	void (*spi_set_edge)(unsigned int intid, bool edge);
 	void (*spi_route)(unsigned int intid, unsigned int cpu);
+	void (*spi_route_cpus)(unsigned int intid, uint32_t cpus);
 	unsigned int (*nr_lrs)(void);
 	void (*read_lr)(unsigned int i, struct vlr *lr);
 	void (*write_lr)(unsigned int i, const struct vlr *lr);
 	void (*set_underflow)(bool on);
 	void (*vcpu_reset)(void);
 	void (*vcpu_enable)(void);
+	void (*set_pmr)(uint8_t pmr);
 };
 
 extern const struct gic_ops gicv3_ops;
@@ -48,3 +51,5 @@ void arch_send_ipi(unsigned int cpu);
 unsigned int arch_gic_ack(void);
 void arch_gic_eoi(unsigned int intid);
 void arch_gic_dir(unsigned int intid);
+/* Only interrupts more urgent than @prio reach this CPU. */
+void arch_gic_set_pmr(uint8_t prio);

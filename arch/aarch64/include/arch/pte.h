@@ -7,10 +7,10 @@
 
 #include <bulkhead/types.h>
 
-#define ARCH_PT_PAGE_SHIFT 12
-#define ARCH_PT_LEVEL_BITS 9
-#define ARCH_PT_LAST_LEVEL 3
-#define ARCH_PT_ENTRIES	   (1U << ARCH_PT_LEVEL_BITS)
+#define ARCH_PT_PAGE_SHIFT	 12
+#define ARCH_PT_LEVEL_BITS	 9
+#define ARCH_PT_LAST_LEVEL	 3
+#define ARCH_PT_ENTRIES		 (1U << ARCH_PT_LEVEL_BITS)
 /* A walk never starts at level 3 (that needs FEAT_TTST); stage 2 may
  * concatenate up to 16 tables at its start level (VTCR_EL2.SL0). */
 #define ARCH_PT_FIRST_ROOT_LEVEL 2

@@ -250,6 +250,7 @@ static inline void sev(void)
 #define HCR_EL2_BSU_SHIFT 10
 #define HCR_EL2_BSU_WIDTH 2
 #define HCR_EL2_BSU_INNER 1
+#define HCR_EL2_TWI	  BIT(13) /* trap WFI */
 #define HCR_EL2_TSC	  BIT(19) /* trap SMC */
 #define HCR_EL2_TIDCP	  BIT(20) /* trap IMPLEMENTATION DEFINED registers */
 #define HCR_EL2_TACR	  BIT(21) /* trap ACTLR_EL1 */
@@ -362,6 +363,7 @@ static inline void sev(void)
 #define SPSR_MODE_EL1H	  0x5
 #define SPSR_MODE_AARCH32 BIT(4)
 #define SPSR_DAIF_MASKED  (0xfULL << 6)
+#define SPSR_I		  BIT(7)
 #define SPSR_SS		  BIT(21) /* software step: the next instruction is stepped */
 #define SPSR_M_SHIFT	  0
 #define SPSR_M_WIDTH	  4

@@ -25,8 +25,15 @@ struct fake_gic {
 	uint32_t enabled[32]; /* SPIs */
 	uint32_t pending[32];
 	uint32_t edge[32];
-	uint8_t route[1020];	 /* CPU per SPI */
-	uint32_t ppi_enabled[4]; /* per CPU, INTID < 32 */
+	uint8_t route[1020];	  /* CPU per SPI */
+	uint32_t ppi_enabled[4];  /* per CPU, INTID < 32 */
+	uint32_t ppi_line[4];	  /* per CPU: level of each PPI's input line */
+	uint32_t spi_line[32];	  /* level of each SPI's input line */
+	uint32_t deactivated[32]; /* INTIDs deactivated by the vGIC (SPIs and PPIs) */
+	uint8_t targets[1020];	  /* route_cpus: CPU mask per SPI */
+	bool irqs_masked;	  /* the guest's PSTATE.I at its exit */
+	bool wfi_trapped;
+	uint64_t hyp_timer_us; /* armed hypervisor timer; 0: stopped */
 	unsigned int kicks[4];
 	unsigned int nr_lrs;
 	bool underflow;
