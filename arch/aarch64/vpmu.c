@@ -22,6 +22,7 @@
 /* Per physical CPU (a CPU runs one vCPU for good). */
 struct vpmu {
 	bool trapped;	/* MDCR_EL2.TPM set on this CPU */
+	bool el3;	/* EL3 implemented: the NSK/NSU filter bits apply */
 	unsigned int n; /* event counters (PMCR_EL0.N) */
 	unsigned int v; /* ID_AA64DFR0_EL1.PMUVer */
 	uint32_t nsh;	/* the guest's NSH: bit n for counter n, bit 31 PMCCFILTR */
@@ -43,6 +44,7 @@ uint64_t vpmu_init_cpu(void)
 	if (!has_pmuv3(p->v))
 		return 0; /* PMU registers are UNDEFINED anyway */
 	p->n = (unsigned int)FIELD_GET(PMCR_N, read_pmcr_el0());
+	p->el3 = FIELD_GET(ID_AA64PFR0_EL3, read_id_aa64pfr0_el1()) != 0;
 	mdcr = FIELD_PREP(MDCR_EL2_HPMN, p->n); /* every counter is the guest's */
 	if (p->v >= PMUVER_V3P1)
 		mdcr |= MDCR_EL2_HPMD;
@@ -109,6 +111,41 @@ static uint64_t counter_access(unsigned int n, bool write, uint64_t val)
 	return val;
 }
 
+/* Would event type @t count at the guest's EL (Non-secure EL1 or EL0)? */
+static bool counts_at(const struct vpmu *p, uint64_t t, bool el0)
+{
+	bool off = (t & (el0 ? PMEVTYPER_U : PMEVTYPER_P)) != 0;
+
+	if (p->el3)
+		off ^= (t & (el0 ? PMEVTYPER_NSU : PMEVTYPER_NSK)) != 0;
+	return !off;
+}
+
+/*
+ * PMSWINC_EL0. A software increment counts where the guest executed it,
+ * under its filters; performed here it would count at EL2, which is
+ * filtered out: done in software. Below PMUv3p5 event counters are 32 bits.
+ */
+static void software_increment(const struct vcpu *v, const struct vpmu *p, uint64_t mask)
+{
+	bool el0 = FIELD_GET(SPSR_M, v->regs.spsr) == SPSR_MODE_EL0T;
+	uint64_t enabled = (read_pmcr_el0() & PMCR_E) ? read_pmcntenset_el0() : 0;
+
+	for (unsigned int n = 0; n < p->n; n++) {
+		uint64_t t, c;
+
+		if (!(mask & enabled & BIT(n)))
+			continue;
+		t = type_read(p, n);
+		if (FIELD_GET(PMEVTYPER_EVTCOUNT, t) != PMU_EVENT_SW_INCR || !counts_at(p, t, el0))
+			continue;
+		c = counter_access(n, false, 0);
+		counter_access(n, true, (c + 1) & 0xffffffffULL);
+		if ((c & 0xffffffffULL) == 0xffffffffULL)
+			write_pmovsset_el0(BIT(n)); /* overflow: the PMU interrupt, if enabled */
+	}
+}
+
 #define PMU_REG(op1, crm, op2) (((op1) << 8) | ((crm) << 4) | (op2)) /* CRn 9 */
 
 /* Read-write registers without a filter, passed straight through. */
@@ -166,7 +203,7 @@ bool vpmu_access(struct vcpu *v, const struct sysreg_access *a, uint64_t *val)
 	case PMU_REG(3, 12, 4): /* PMSWINC_EL0, write-only */
 		if (!write)
 			return false;
-		write_pmswinc_el0(*val);
+		software_increment(v, p, *val);
 		return true;
 	case PMU_REG(0, 14, 6): /* PMMIR_EL1 */
 		if (write || p->v < PMUVER_V3P4)

@@ -40,7 +40,8 @@ DEBUG_TESTS = ["nothing_armed_after_reset", "registers_read_back", "breakpoint_f
                "os_lock_blocks_debug_exceptions", "unimplemented_breakpoint_is_undefined",
                "external_debug_interface_hidden"]
 PMU_TESTS = ["pmu_reset_after_restart", "filters_read_back", "counts_exclude_hypervisor_hvc",
-             "counts_exclude_hypervisor_mmio", "pmu_trapped_only_without_hccd"]
+             "counts_exclude_hypervisor_mmio", "software_increment_and_overflow_interrupt",
+             "pmu_trapped_only_without_hccd"]
 
 
 def build(board, config):

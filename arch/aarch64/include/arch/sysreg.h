@@ -144,7 +144,6 @@ SYSREG_RW(pmcntenset_el0)
 SYSREG_RW(pmcntenclr_el0)
 SYSREG_RW(pmovsclr_el0)
 SYSREG_RW(pmovsset_el0)
-SYSREG_WO(pmswinc_el0)
 SYSREG_RW(pmselr_el0)
 SYSREG_RO(pmceid0_el0)
 SYSREG_RO(pmceid1_el0)
@@ -197,6 +196,10 @@ static inline void sev(void)
 /* CTR_EL0: log2 of the smallest data-cache line, in words */
 #define CTR_EL0_DMINLINE_SHIFT 16
 #define CTR_EL0_DMINLINE_WIDTH 4
+
+/* ID_AA64PFR0_EL1 */
+#define ID_AA64PFR0_EL3_SHIFT 12 /* EL3 implemented if non-zero */
+#define ID_AA64PFR0_EL3_WIDTH 4
 
 /* ID_AA64MMFR0_EL1 */
 #define ID_AA64MMFR0_PARANGE_SHIFT 0
@@ -308,15 +311,23 @@ static inline void sev(void)
 #define OSDLR_EL1_DLK	 BIT(0)
 
 /* PMCR_EL0 */
-#define PMCR_P		  BIT(1) /* reset the event counters */
-#define PMCR_C		  BIT(2) /* reset the cycle counter */
-#define PMCR_N_SHIFT	  11
-#define PMCR_N_WIDTH	  5
+#define PMCR_E			 BIT(0) /* counters enabled */
+#define PMCR_P			 BIT(1) /* reset the event counters */
+#define PMCR_C			 BIT(2) /* reset the cycle counter */
+#define PMCR_N_SHIFT		 11
+#define PMCR_N_WIDTH		 5
 /* PMEVTYPER<n>_EL0, PMCCFILTR_EL0 (and PMXEVTYPER_EL0) */
-#define PMEVTYPER_NSH	  BIT(27) /* count at EL2 */
-#define PMU_CYCLE_COUNTER 31	  /* its index in PMSELR_EL0.SEL, PMCNTEN, PMOVS, PMINTEN */
-#define PMSELR_SEL_SHIFT  0
-#define PMSELR_SEL_WIDTH  5
+#define PMEVTYPER_P		 BIT(31) /* do not count at EL1 ... */
+#define PMEVTYPER_U		 BIT(30) /* ... at EL0 */
+#define PMEVTYPER_NSK		 BIT(29) /* with EL3: Non-secure EL1 counts if NSK == P */
+#define PMEVTYPER_NSU		 BIT(28) /* with EL3: Non-secure EL0 counts if NSU == U */
+#define PMEVTYPER_NSH		 BIT(27) /* count at EL2 */
+#define PMEVTYPER_EVTCOUNT_SHIFT 0
+#define PMEVTYPER_EVTCOUNT_WIDTH 16
+#define PMU_EVENT_SW_INCR	 0x0 /* counts writes to PMSWINC_EL0 */
+#define PMU_CYCLE_COUNTER	 31  /* its index in PMSELR_EL0.SEL, PMCNTEN, PMOVS, PMINTEN */
+#define PMSELR_SEL_SHIFT	 0
+#define PMSELR_SEL_WIDTH	 5
 
 /* CPTR_EL2 (E2H == 0) */
 #define CPTR_EL2_RES1 0x32ffULL
