@@ -18,29 +18,29 @@
 BM_PAYLOAD("debug");
 
 /* MDSCR_EL1 */
-#define MDSCR_SS   BIT(0)
-#define MDSCR_TDCC BIT(12)
-#define MDSCR_KDE  BIT(13)
-#define MDSCR_MDE  BIT(15)
+#define MDSCR_SS	    BIT(0)
+#define MDSCR_TDCC	    BIT(12)
+#define MDSCR_KDE	    BIT(13)
+#define MDSCR_MDE	    BIT(15)
 /* DBGBCR<n>_EL1 / DBGWCR<n>_EL1 */
-#define DBGxCR_E	BIT(0)
-#define DBGxCR_PMC_EL1	(1U << 1) /* PMC/PAC: match at EL1 only */
-#define DBGxCR_PMC_ALL	(3U << 1) /* EL1 and EL0 */
-#define DBGxCR_HMC	BIT(13)
-#define DBGxCR_SSC_NS	(1U << 14)
-#define DBGBCR_BAS_A64	(0xfU << 5) /* an A64 instruction */
-#define DBGWCR_LSC_LOAD (1U << 3)
-#define DBGWCR_LSC_STOR (2U << 3)
-#define DBGWCR_BAS_8	(0xffU << 5) /* eight bytes from the doubleword address */
+#define DBGxCR_E	    BIT(0)
+#define DBGxCR_PMC_EL1	    (1U << 1) /* PMC/PAC: match at EL1 only */
+#define DBGxCR_PMC_ALL	    (3U << 1) /* EL1 and EL0 */
+#define DBGxCR_HMC	    BIT(13)
+#define DBGxCR_SSC_NS	    (1U << 14)
+#define DBGBCR_BAS_A64	    (0xfU << 5) /* an A64 instruction */
+#define DBGWCR_LSC_LOAD	    (1U << 3)
+#define DBGWCR_LSC_STOR	    (2U << 3)
+#define DBGWCR_BAS_8	    (0xffU << 5) /* eight bytes from the doubleword address */
 /* OSLSR_EL1 */
-#define OSLSR_OSLM_IMPL 0x8 /* OSLM = 0b10: the OS lock is implemented */
-#define OSLSR_OSLK	BIT(1)
+#define OSLSR_OSLM_IMPL	    0x8 /* OSLM = 0b10: the OS lock is implemented */
+#define OSLSR_OSLK	    BIT(1)
 /* SPSR_EL1 */
-#define SPSR_D	BIT(9)
-#define SPSR_SS BIT(21)
+#define SPSR_D		    BIT(9)
+#define SPSR_SS		    BIT(21)
 /* ESR_EL1 ISS of debug exceptions */
-#define ESR_IL		BIT(25)
-#define ESR_DBG_FSC	0x22 /* IFSC/DFSC: debug exception */
+#define ESR_IL		    BIT(25)
+#define ESR_DBG_FSC	    0x22 /* IFSC/DFSC: debug exception */
 #define ID_AA64DFR0_BRPS(v) ((unsigned int)(((v) >> 12) & 0xf) + 1)
 #define ID_AA64DFR0_WRPS(v) ((unsigned int)(((v) >> 20) & 0xf) + 1)
 
@@ -183,33 +183,33 @@ static void debug_unmask(void)
 	__asm__ volatile("msr daifclr, #8" : : : "memory");
 }
 
-#define DBG_CASE(kind, n)                                          \
-	case n:                                                    \
-		if (write)                                         \
-			bm_write_sysreg(kind##n##_el1, v);         \
-		else                                               \
-			v = bm_read_sysreg(kind##n##_el1);         \
+#define DBG_CASE(kind, n)                                  \
+	case n:                                            \
+		if (write)                                 \
+			bm_write_sysreg(kind##n##_el1, v); \
+		else                                       \
+			v = bm_read_sysreg(kind##n##_el1); \
 		break;
-#define DBG_SWITCH(kind, n)                                                                     \
-	switch (n) {                                                                            \
-		DBG_CASE(kind, 0)                                                               \
-		DBG_CASE(kind, 1)                                                               \
-		DBG_CASE(kind, 2)                                                               \
-		DBG_CASE(kind, 3)                                                               \
-		DBG_CASE(kind, 4)                                                               \
-		DBG_CASE(kind, 5)                                                               \
-		DBG_CASE(kind, 6)                                                               \
-		DBG_CASE(kind, 7)                                                               \
-		DBG_CASE(kind, 8)                                                               \
-		DBG_CASE(kind, 9)                                                               \
-		DBG_CASE(kind, 10)                                                              \
-		DBG_CASE(kind, 11)                                                              \
-		DBG_CASE(kind, 12)                                                              \
-		DBG_CASE(kind, 13)                                                              \
-		DBG_CASE(kind, 14)                                                              \
-		DBG_CASE(kind, 15)                                                              \
-	default:                                                                                \
-		break;                                                                          \
+#define DBG_SWITCH(kind, n)        \
+	switch (n) {               \
+		DBG_CASE(kind, 0)  \
+		DBG_CASE(kind, 1)  \
+		DBG_CASE(kind, 2)  \
+		DBG_CASE(kind, 3)  \
+		DBG_CASE(kind, 4)  \
+		DBG_CASE(kind, 5)  \
+		DBG_CASE(kind, 6)  \
+		DBG_CASE(kind, 7)  \
+		DBG_CASE(kind, 8)  \
+		DBG_CASE(kind, 9)  \
+		DBG_CASE(kind, 10) \
+		DBG_CASE(kind, 11) \
+		DBG_CASE(kind, 12) \
+		DBG_CASE(kind, 13) \
+		DBG_CASE(kind, 14) \
+		DBG_CASE(kind, 15) \
+	default:                   \
+		break;             \
 	}
 
 enum dbg_reg { BVR, BCR, WVR, WCR };
@@ -470,8 +470,8 @@ TEST(watchpoint_write_and_read)
 
 TEST(single_step_over_emulated_instructions)
 {
-	static const char *const names[] = {"hvc",	   "ldr uart",	 "ldr gicd",
-					     "mrs oslsr", "nop",	 "msr daifset"};
+	static const char *const names[] = {"hvc",	 "ldr uart", "ldr gicd",
+					    "mrs oslsr", "nop",	     "msr daifset"};
 	const uintptr_t want[] = {(uintptr_t)ss_1, (uintptr_t)ss_2, (uintptr_t)ss_3,
 				  (uintptr_t)ss_4, (uintptr_t)ss_5, (uintptr_t)ss_6};
 	uint64_t out[4] = {0};

@@ -55,8 +55,7 @@ BM_PAYLOAD("pmu");
 static uint64_t boot;
 static unsigned int pmu_ver, ncounters;
 static struct {
-	uint64_t pmcr, cntenset, intenset, ovsset, userenr, evtyper0, ccfiltr, selr, ccntr,
-		evcntr0;
+	uint64_t pmcr, cntenset, intenset, ovsset, userenr, evtyper0, ccfiltr, selr, ccntr, evcntr0;
 } at_boot;
 
 /* out[0..3] = cycles before, instructions before, instructions after,
@@ -122,8 +121,8 @@ void bm_main(void)
 	pmu_ver = PMUVER(dfr0);
 	if (has_pmu())
 		ncounters = PMCR_N(bm_read_sysreg(pmcr_el0));
-	bh_printf("pmu: ID_AA64DFR0_EL1 0x%lx: PMUVer %u, %u event counters\n",
-		  (unsigned long)dfr0, pmu_ver, ncounters);
+	bh_printf("pmu: ID_AA64DFR0_EL1 0x%lx: PMUVer %u, %u event counters\n", (unsigned long)dfr0,
+		  pmu_ver, ncounters);
 	if (!has_pmu())
 		return;
 	boot = bm_boot_count_next();
