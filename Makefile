@@ -226,14 +226,21 @@ $(UNIT_O)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h core/include/bulkhe
 unit: $(UNIT_O)/unit-tests
 	$(UNIT_O)/unit-tests
 
-# Images the QEMU tests boot: each listed as CONFIG[+SELFTEST].
-# Boards the QEMU scenarios run on: both GIC versions of QEMU virt.
+# The scenario matrix is data: the boards QEMU scenarios run on, and the
+# images each needs (CONFIG[+SELFTEST]). Every scenario runs on both GIC
+# versions of QEMU virt (Cortex-A72); a smoke set (tests marked smoke, see
+# tests/qemu/conftest.py) also on Cortex-A53 CPUs with 40-bit PAs.
 TEST_BOARDS ?= qemu-virt qemu-virt-gicv2
+SMOKE_BOARDS ?= qemu-virt-a53
 TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolation-stop \
 	test-smp test-reset test-restart test-stop-smp test-psci test-irq test-console \
-	test-ticker test-rtos test-linux-rtos test-gicstorm test-uart1
+	test-ticker test-rtos test-linux-rtos test-gicstorm test-uart1 test-fidelity
+SMOKE_IMAGES := bare two-cells test-isolation-inject test-smp test-reset test-psci test-irq \
+	test-fidelity test-linux-rtos
 test-images: partitions
-	@for b in $(TEST_BOARDS); do for img in $(TEST_IMAGES); do \
+	@for b in $(TEST_BOARDS) $(SMOKE_BOARDS); do \
+		case " $(SMOKE_BOARDS) " in *" $$b "*) imgs="$(SMOKE_IMAGES)";; *) imgs="$(TEST_IMAGES)";; esac; \
+		for img in $$imgs; do \
 		cfg=$${img%%+*}; st=; case $$img in *+*) st=$${img#*+};; esac; \
 		$(MAKE) --no-print-directory BOARD=$$b CONFIG=$$cfg SELFTEST=$$st all || exit 1; \
 	done; done
@@ -245,8 +252,9 @@ test: setup
 	@$(MAKE) --no-print-directory unit
 	@echo "== building the test images"
 	@$(MAKE) --no-print-directory $(BHCFG) test-images
-	@echo "== host tests (bhcfg) and QEMU scenarios on: $(TEST_BOARDS)"
-	$(Q)BULKHEAD_BOARDS="$(TEST_BOARDS)" $(PYTHON) -m pytest -v -p no:cacheprovider tests/host tests/qemu
+	@echo "== host tests (bhcfg) and QEMU scenarios on: $(TEST_BOARDS) (smoke set: $(SMOKE_BOARDS))"
+	$(Q)BULKHEAD_BOARDS="$(TEST_BOARDS)" BULKHEAD_SMOKE_BOARDS="$(SMOKE_BOARDS)" \
+		$(PYTHON) -m pytest -v -p no:cacheprovider tests/host tests/qemu
 	@echo "make test: all passed"
 
 # ---------------------------------------------------------------- checks

@@ -84,14 +84,17 @@ static int build_stage2(struct cell *c)
 		ret = pt_map(&c->s2, cfg->mmio[i].ipa, cfg->mmio[i].pa, cfg->mmio[i].size,
 			     PT_PROT_R | PT_PROT_W | PT_PROT_DEVICE, 0);
 	if (!ret && cfg->console == BH_CONSOLE_VUART)
-		ret = vdev_add(c, cfg->console_ipa, PAGE_SIZE, vuart_mmio, NULL);
+		ret = vdev_add(c, cfg->console_ipa, PAGE_SIZE, vuart_mmio, NULL,
+			       "emulated PL011 UART");
 	/* Virtual GIC: the distributor (and v3 redistributors) trap; a v2 CPU
 	 * interface is the hardware's GICV frame, mapped where GICC should be. */
 	if (!ret)
-		ret = vdev_add(c, cfg->gicd_ipa, VGIC_DIST_SIZE, vgic_dist_mmio, NULL);
+		ret = vdev_add(c, cfg->gicd_ipa,
+			       bh_board.gic.version == 2 ? VGIC_V2_DIST_SIZE : VGIC_DIST_SIZE,
+			       vgic_dist_mmio, NULL, "virtual GIC distributor");
 	if (!ret && bh_board.gic.version == 3)
 		ret = vdev_add(c, cfg->gicr_ipa, (uint64_t)cfg->ncpus * VGIC_V3_RD_FRAME,
-			       vgic_redist_mmio, NULL);
+			       vgic_redist_mmio, NULL, "virtual GIC redistributors");
 	if (!ret && bh_board.gic.version == 2)
 		ret = pt_map(&c->s2, cfg->gicc_ipa, bh_board.gic.vcpu.base,
 			     ALIGN_UP(MIN(bh_board.gic.vcpu.size, (uint64_t)VGIC_V2_CPU_SIZE),

@@ -31,10 +31,11 @@ void mmio_complete_load(uint64_t *x, const struct mmio_access *a)
 		x[a->reg] = mmio_load_result(a);
 }
 
-int mmio_dispatch(struct vcpu *v, struct mmio_access *a)
+int mmio_dispatch(struct vcpu *v, struct mmio_access *a, const struct vdev **dev)
 {
 	const struct vdev *d = vdev_find(v->cell, a->addr, a->size);
 
+	*dev = d;
 	if (!d)
 		return -BH_ERANGE;
 	return d->handler(v, d->dev, a->addr - d->base, a);
@@ -52,10 +53,11 @@ const struct vdev *vdev_find(struct cell *c, ipa_t addr, unsigned int size)
 	return NULL;
 }
 
-int vdev_add(struct cell *c, ipa_t base, uint64_t size, mmio_handler_t handler, void *dev)
+int vdev_add(struct cell *c, ipa_t base, uint64_t size, mmio_handler_t handler, void *dev,
+	     const char *name)
 {
 	if (c->nvdevs == CELL_MAX_VDEVS)
 		return -BH_ENOMEM;
-	c->vdevs[c->nvdevs++] = (struct vdev){base, size, handler, dev};
+	c->vdevs[c->nvdevs++] = (struct vdev){base, size, handler, dev, name};
 	return 0;
 }

@@ -55,3 +55,7 @@ SECTIONS
 ASSERT(_head == BH_HYP_BASE + HYP_IMAGE_OFFSET, "image header must come first")
 ASSERT(_image_end - BH_HYP_BASE <= BH_HYP_SIZE,
 	"Bulkhead image is larger than the board's hypervisor-memory")
+/* The heap after the image holds the cells' stage-2 tables (bhcfg's upper
+ * bound, BH_STAGE2_TABLES_SIZE): a system must not build if they cannot fit. */
+ASSERT(BH_HYP_BASE + BH_HYP_SIZE - _image_end >= BH_STAGE2_TABLES_SIZE,
+	"the cells' stage-2 tables do not fit in the board's hypervisor-memory after the image")

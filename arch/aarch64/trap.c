@@ -8,8 +8,11 @@
 #include <bulkhead/arch.h>
 #include <bulkhead/cell.h>
 #include <bulkhead/console.h>
+#include <bulkhead/errno.h>
 #include <bulkhead/mmio.h>
+#include <bulkhead/printf.h>
 #include <bulkhead/smccc.h>
+#include <bulkhead/vdev.h>
 #include <bulkhead/vgic.h>
 
 #include <arch/esr.h>
@@ -70,9 +73,13 @@ static uint64_t fault_ipa(const struct vcpu *v)
 	       (v->exit.far & 0xfff);
 }
 
+#define OUTSIDE "data access outside the cell's memory and devices"
+
 static void handle_dabt(struct vcpu *v)
 {
+	const struct vdev *d;
 	struct mmio_access a;
+	char why[128];
 	int ret;
 
 	if (v->exit.esr & ESR_DABT_CM) {
@@ -81,18 +88,26 @@ static void handle_dabt(struct vcpu *v)
 		return;
 	}
 	if (arch_mmio_decode(v->exit.esr, fault_ipa(v), &a)) {
-		cell_guest_fault(v, GUEST_FAULT_DATA,
-				 vdev_find(v->cell, fault_ipa(v), 1)
-					 ? "emulated MMIO access without a usable syndrome"
-					 : "data access outside the cell's memory and devices");
+		d = vdev_find(v->cell, fault_ipa(v), 1);
+		if (d)
+			bh_snprintf(why, sizeof(why),
+				    "access to the %s that cannot be emulated (no instruction "
+				    "syndrome: a pair, exclusive or writeback form)",
+				    d->name);
+		cell_guest_fault(v, GUEST_FAULT_DATA, d ? why : OUTSIDE);
 		return;
 	}
 	if (a.write)
 		a.value = mmio_store_value(v->regs.x, &a);
-	ret = mmio_dispatch(v, &a);
+	ret = mmio_dispatch(v, &a, &d);
 	if (ret) {
-		cell_guest_fault(v, GUEST_FAULT_DATA,
-				 "data access outside the cell's memory and devices");
+		if (d)
+			bh_snprintf(why, sizeof(why), "%u-bit %s of the %s at offset %#llx: %s",
+				    a.size * 8, a.write ? "write" : "read", d->name,
+				    (unsigned long long)(a.addr - d->base),
+				    ret == -BH_EINVAL ? "an access size it does not support"
+						      : "it cannot perform that access");
+		cell_guest_fault(v, GUEST_FAULT_DATA, d ? why : OUTSIDE);
 		return;
 	}
 	if (!a.write)

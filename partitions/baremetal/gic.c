@@ -60,6 +60,7 @@ static bm_spinlock_t gic_lock = BM_SPINLOCK_INIT;
 static struct {
 	bm_irq_handler_t fn;
 	void *arg;
+	bool eoi_first;
 } irq_table[BM_GIC_MAX_INTID];
 
 static bool gic_v2(void)
@@ -314,7 +315,14 @@ void bm_irq_register(uint32_t intid, bm_irq_handler_t fn, void *arg)
 	if (intid >= BM_GIC_MAX_INTID)
 		bm_fatal("irq: bad interrupt %u", intid);
 	irq_table[intid].arg = arg;
+	irq_table[intid].eoi_first = false;
 	WRITE_ONCE(irq_table[intid].fn, fn);
+}
+
+void bm_irq_register_eoi_first(uint32_t intid, bm_irq_handler_t fn, void *arg)
+{
+	bm_irq_register(intid, fn, arg);
+	irq_table[intid].eoi_first = true;
 }
 
 void bm_irq_dispatch(void)
@@ -327,6 +335,11 @@ void bm_irq_dispatch(void)
 		if (intid >= BM_GIC_MAX_INTID)
 			return; /* 1023: nothing (more) pending */
 		fn = READ_ONCE(irq_table[intid].fn);
+		if (fn && irq_table[intid].eoi_first) {
+			bm_gic_eoi(iar);
+			fn(intid, irq_table[intid].arg);
+			continue;
+		}
 		if (fn)
 			fn(intid, irq_table[intid].arg);
 		else

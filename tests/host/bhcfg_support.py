@@ -12,6 +12,7 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 BOARD_DIR = REPO / "boards" / "qemu-virt"
 BHCFG = REPO / "build" / "tools" / "bhcfg"
 SUMMARY = re.compile(r"^bhcfg: \d+ errors?; no image generated$")
+WARNING = re.compile(r"^[^:]+: [^:]*: warning: ")
 
 
 def dtc(src, out, *args, include=None):
@@ -76,7 +77,8 @@ class Result:
         self.stderr = proc.stderr
         self.out = out
         lines = proc.stderr.splitlines()
-        self.errors = [l for l in lines if not SUMMARY.match(l)]
+        self.warnings = [l for l in lines if WARNING.match(l)]
+        self.errors = [l for l in lines if not SUMMARY.match(l) and not WARNING.match(l)]
 
     def files(self):
         return sorted(p.name for p in self.out.iterdir()) if self.out.exists() else []
@@ -108,7 +110,8 @@ def images(tmp_path):
 
 @pytest.fixture
 def run(bhcfg, board_dtb, tmp_path, images):
-    """run(dts, *args, board=None, force=False): compile and check a system."""
+    """run(dts, *args, board=None, force=False): compile and check a system.
+    It runs in tmp_path, where the source is, as sys.dts (bhcfg reads it)."""
 
     def _run(dts, *args, board=None, force=False):
         src = tmp_path / "sys.dts"
@@ -117,10 +120,10 @@ def run(bhcfg, board_dtb, tmp_path, images):
         out = tmp_path / "out"
         out.mkdir(exist_ok=True)
         cmd = [str(bhcfg), "--board", str(board or board_dtb),
-               "--board-src", "boards/qemu-virt/board.dts", "--config", str(cfg),
+               "--board-src", str(BOARD_DIR / "board.dts"), "--config", str(cfg),
                "--config-src", "sys.dts", "--root", str(tmp_path), "--out", str(out),
                "--depfile", str(out / "config.d")] + list(args)
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
         return Result(proc, out)
 
     return _run

@@ -4,11 +4,14 @@ import os
 import re
 import subprocess
 
+import pytest
+
 from qemuharness import ROOT, bulkhead_args, image_path, run_qemu
 
 READY = r"^Bulkhead ready: cpus=(\d+)/(\d+) ram=(\d+)MiB"
 
 
+@pytest.mark.smoke
 def test_boots_all_cpus_and_powers_off(board):
     r = run_qemu(bulkhead_args(image_path("bare", board), board), timeout=20)
     assert not r.timed_out, r.output
@@ -70,3 +73,17 @@ def test_entry_at_el1_is_refused_with_a_clear_message():
     r = run_qemu(args, timeout=10, stop_on=r"Stopping\.")
     r.expect(r"FATAL: entered at EL1, but a hypervisor must be entered at EL2")
     assert "Bulkhead ready" not in r.output
+
+
+def test_board_claiming_more_pa_bits_than_the_cpu_has_is_refused():
+    # qemu-virt states 44-bit PAs (Cortex-A72); a Cortex-A53 has 40. Stage 2
+    # is built for what the board states (bhcfg checked the cells against
+    # it), so a mismatch is named rather than run into.
+    args = bulkhead_args(image_path("two-cells", "qemu-virt"))
+    args[args.index("-cpu") + 1] = "cortex-a53"
+    r = run_qemu(args, timeout=20)
+    assert r.rc == 0, r.output
+    r.expect(r"^bulkhead: board qemu-virt states 44-bit physical addresses, but this CPU has 40: "
+             r"wrong board description for this machine; no cell started$")
+    assert "cell alpha: start" not in r.output
+    r.expect(r"all CPUs idle \(0 stopped by faults\); system off")

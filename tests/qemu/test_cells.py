@@ -37,6 +37,7 @@ def assert_passed(r, cell, at_least=1):
     assert failed == 0 and passed >= at_least, f"{cell}: {passed} passed, {failed} failed:\n{r.output}"
 
 
+@pytest.mark.smoke
 def test_two_cells_run_concurrently_and_both_finish(board):
     r = boot("two-cells", board)
     assert_passed(r, "alpha", 5)
@@ -51,6 +52,7 @@ def test_two_cells_run_concurrently_and_both_finish(board):
         r.expect(rf"^cell {cell}: stopped$")
 
 
+@pytest.mark.smoke
 def test_isolation_inject_aborts_in_own_vector_and_neighbour_intact(board):
     r = boot("test-isolation-inject", board)
     # Every probe of memory/devices it does not own came back as an abort.
@@ -68,6 +70,11 @@ def test_isolation_inject_aborts_in_own_vector_and_neighbour_intact(board):
                         r"DFSC 0x10", r.output, re.M)
     assert 1 <= len(reports) < len(probes), (len(reports), len(probes))
     assert "stopping the cell" not in r.output
+    # A 64-bit read of its own emulated UART: refused as what it is.
+    r.expect(r"^\[attacker\] \[  OK  \] emulated_uart_refuses_64_bit_access$")
+    r.expect(r"^cell attacker: vCPU 0: 64-bit read of the emulated PL011 UART at offset 0x18: an "
+             r"access size it does not support \(Data abort, lower EL, FAR 0x9000018, PC 0x[0-9a-f]+\): "
+             r"injected external abort")
 
 
 def test_isolation_stop_stops_only_the_offender_with_a_dump(board):
@@ -90,6 +97,7 @@ def test_isolation_stop_stops_only_the_offender_with_a_dump(board):
     r.expect(r"^\[victim\] \[  OK  \] canary_intact$")
 
 
+@pytest.mark.smoke
 def test_smp_cell_cpu_on_own_vcpu_and_refusal_of_others(board):
     r = boot("test-smp", board)
     assert_passed(r, "smp", 5)
@@ -104,6 +112,7 @@ def test_smp_cell_cpu_on_own_vcpu_and_refusal_of_others(board):
     assert_passed(r, "neighbour", 5)
 
 
+@pytest.mark.smoke
 def test_system_reset_restarts_only_its_cell_and_system_off_stops_only_it(board):
     r = boot("test-reset", board)
     out = r.output
@@ -141,6 +150,7 @@ def test_stop_policy_on_smp_cell_powers_off_when_the_rest_is_done(board):
     assert_passed(r, "neighbour", 5)
 
 
+@pytest.mark.smoke
 def test_unknown_calls_and_garbage_arguments_return_errors(board):
     r = boot("test-psci", board)
     assert_passed(r, "psci", 10)
@@ -157,6 +167,7 @@ def test_compute_loop_takes_no_guest_exits(board):
     assert int(m.group(2)) == 0
 
 
+@pytest.mark.smoke
 def test_interrupts_timer_sgis_owned_and_foreign_spis(board):
     r = boot("test-irq", board)
     assert_passed(r, "irq", 6)

@@ -123,21 +123,24 @@ TEST(mmio_device_lookup_bounds)
 	struct cell c = {.cfg = &cfg};
 	struct vcpu v = {.cell = &c};
 	struct mmio_access a = {.size = 4};
+	const struct vdev *d;
 
-	EXPECT_EQ(vdev_add(&c, 0x9000000, 0x1000, dummy_handler, (void *)0x100), 0);
+	EXPECT_EQ(vdev_add(&c, 0x9000000, 0x1000, dummy_handler, (void *)0x100, "dummy"), 0);
 	a.addr = 0x9000ffc;
-	EXPECT_EQ(mmio_dispatch(&v, &a), 0);
+	EXPECT_EQ(mmio_dispatch(&v, &a, &d), 0);
 	EXPECT_EQ(a.value, 0xffc + 0x100);
+	EXPECT_STREQ(d->name, "dummy");
 	/* Straddling the end, or just past it: no device. */
 	a.addr = 0x9000ffe;
-	EXPECT_EQ(mmio_dispatch(&v, &a), (uint64_t)-BH_ERANGE);
+	EXPECT_EQ(mmio_dispatch(&v, &a, &d), (uint64_t)-BH_ERANGE);
 	a.addr = 0x9001000;
-	EXPECT_EQ(mmio_dispatch(&v, &a), (uint64_t)-BH_ERANGE);
+	EXPECT_EQ(mmio_dispatch(&v, &a, &d), (uint64_t)-BH_ERANGE);
 	a.addr = 0x8fffffc;
-	EXPECT_EQ(mmio_dispatch(&v, &a), (uint64_t)-BH_ERANGE);
+	EXPECT_EQ(mmio_dispatch(&v, &a, &d), (uint64_t)-BH_ERANGE);
 	for (int i = 1; i < CELL_MAX_VDEVS; i++)
 		EXPECT_EQ(vdev_add(&c, 0x10000000 + (uint64_t)i * 0x1000, 0x1000, dummy_handler,
-				   NULL),
+				   NULL, "dummy"),
 			  0);
-	EXPECT_EQ(vdev_add(&c, 0x20000000, 0x1000, dummy_handler, NULL), (uint64_t)-BH_ENOMEM);
+	EXPECT_EQ(vdev_add(&c, 0x20000000, 0x1000, dummy_handler, NULL, "dummy"),
+		  (uint64_t)-BH_ENOMEM);
 }

@@ -23,6 +23,12 @@
 #define CFG_NAME_MAX	31
 #define CFG_PATH_MAX	1024
 
+/* How messages show what the input names (see msg_str(), node_path()). */
+#define CFG_MSG_NAME_MAX   64  /* bytes of a node name */
+#define CFG_MSG_STR_MAX	   128 /* bytes of a string value */
+#define CFG_MSG_PATH_NODES 12  /* deepest nodes of a path */
+#define CFG_MSG_PATH_MAX   (CFG_MSG_PATH_NODES * (CFG_MSG_NAME_MAX * 4 + 32) + 8)
+
 /* GIC SPI INTIDs a cell may use. */
 #define SPI_FIRST 32U
 #define SPI_LAST  1019U
@@ -109,6 +115,7 @@ struct cfg_cell {
 
 	uint32_t nstreams;
 	uint32_t streams[CFG_MAX_STREAMS];
+	bool dma_unprotected; /* accepts devices that DMA past any SMMU */
 
 	/* Filled in by validation. */
 	uint64_t gicd_ipa, gicr_ipa, gicc_ipa;
@@ -134,28 +141,48 @@ struct model {
 	int board_timer_node;
 	int board_smmu_node;
 	int board_pmu_node;
+	uint32_t smmu_sid_bits; /* SMMU_IDR1.SIDSIZE, /bulkhead/smmu-stream-id-bits */
 	int board_cpu_node[BH_MAX_CPUS];
 
-	const char *root;	 /* image paths are relative to it */
-	const char *system_name; /* for messages and the map */
+	uint64_t stage2_bytes; /* heap the cells' stage-2 tables take at most */
+
+	const char *root;	     /* image paths are relative to it */
+	const char *config_src_file; /* the source, if readable: check_source() */
+	const char *include_dir;     /* dtc -i for it (the board's directory) */
+	const char *system_name;     /* for messages and the map */
 	uint32_t ncells;
 	struct cfg_cell cell[CFG_MAX_CELLS];
 };
 
-/* Messages: "<file>: <node>: <reason>". Errors are counted; nothing is
- * written if any was reported. cfg_msgs == NULL keeps them quiet (fuzzing). */
+/* Messages: "<file>: <node>: <reason>", or "<file>: <node>: warning: <reason>".
+ * Errors are counted; nothing is written if any was reported. A message
+ * identical to one already reported is dropped (one message per problem).
+ * cfg_msgs == NULL keeps them quiet (fuzzing). */
 extern FILE *cfg_msgs;
 extern unsigned int cfg_errors;
+extern unsigned int cfg_warnings;
 void cfg_error(const struct dtb *d, int node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The same, also counted against @c (which may be NULL). */
 void cell_error(struct cfg_cell *c, const struct dtb *d, int node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Something accepted that the user must know about; not an error. */
+void cfg_warn(const struct dtb *d, int node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Forget the messages reported so far (the fuzzer, between inputs). */
+void cfg_msgs_reset(void);
+/* A string from the input as a message shows it: control bytes escaped,
+ * a long one shortened to its first CFG_MSG_STR_MAX bytes and a "…".
+ * Rotating buffers: good for a few uses in one message. */
+const char *msg_str(const char *s);
+/* The same for a node name (shortened to CFG_MSG_NAME_MAX, as in paths). */
+const char *msg_name(const char *s);
 
 int dtb_load(struct dtb *d, const char *path, const char *src);
 /* Copies @len bytes and checks them; 0 if they are a sound device tree. */
 int dtb_from_buffer(struct dtb *d, const void *buf, size_t len, const char *src);
 void dtb_free(struct dtb *d);
+/* The node's path for messages (long names shortened, see msg_str()). */
 const char *node_path(const struct dtb *d, int node);
 /* reg entry @idx of @node (parent's #address-cells/#size-cells); 0 on success. */
 int dt_reg(const struct dtb *d, int node, int idx, uint64_t *base, uint64_t *size);
@@ -190,6 +217,11 @@ static inline uint64_t last(uint64_t base, uint64_t size)
 }
 
 int board_parse(struct model *m);
+/* IPAs (and PAs) a cell's stage 2 can map lie below this: 2^cpu-pa-bits. */
+static inline uint64_t ipa_limit(const struct model *m)
+{
+	return 1ULL << m->board.pa_bits;
+}
 
 /* Parse and check the configuration against the parsed board and build the
  * cell device trees in memory. Writes nothing. 0 if the system is sound. */
@@ -198,6 +230,8 @@ void model_free(struct model *m);
 
 /* Steps of system_build. */
 void config_parse(struct model *m);
+/* Nodes below /cells written more than once in the source (dtc -T). */
+void check_source(struct model *m);
 void validate(struct model *m);
 void validate_dtb(struct model *m, struct cfg_cell *c);
 void validate_bundle(struct model *m);

@@ -226,6 +226,20 @@ static void parse_bulkhead(struct model *m)
 		cfg_error(d, node,
 			  "'cpu-pa-bits' must give the CPUs' physical address size: 32, 36, 40, "
 			  "42, 44 or 48");
+	/* SMMU_IDR1.SIDSIZE: the SMMUv3 binding does not say it, the board does. */
+	if (fdt_getprop(d->fdt, node, "smmu-stream-id-bits", NULL) &&
+	    (!dt_u32(d, node, "smmu-stream-id-bits", &m->smmu_sid_bits) || m->smmu_sid_bits > 32)) {
+		cfg_error(d, node,
+			  "'smmu-stream-id-bits' must be the SMMU's stream ID size "
+			  "(SMMU_IDR1.SIDSIZE), 0..32");
+		m->smmu_sid_bits = 0;
+	} else if (m->board_smmu_node >= 0 &&
+		   !fdt_getprop(d->fdt, node, "smmu-stream-id-bits", NULL)) {
+		cfg_error(d, node,
+			  "the board has an SMMUv3 (%s): give its stream ID size "
+			  "(SMMU_IDR1.SIDSIZE) as 'smmu-stream-id-bits'",
+			  node_path(d, m->board_smmu_node));
+	}
 	ac = fdt_address_cells(d->fdt, 0);
 	sc = fdt_size_cells(d->fdt, 0);
 	p = fdt_getprop(d->fdt, node, "hypervisor-memory", &len);
@@ -271,6 +285,63 @@ static void check_hyp_mem(struct model *m)
 			  (unsigned long long)h->base, (unsigned long long)h->size);
 }
 
+/* Everything the hypervisor maps must lie below 2^cpu-pa-bits, and what a
+ * cell's stage 2 maps or traps must be whole 4 KiB pages. */
+static void check_ranges(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	const struct bh_board *b = &m->board;
+	const struct bh_board_gic *g = &b->gic;
+	const struct {
+		const char *name;
+		const struct bh_range *r;
+		int node;
+		bool page; /* must be 4 KiB aligned */
+	} ranges[] = {
+		{"hypervisor-memory", &b->hyp_mem, fdt_path_offset(d->fdt, "/bulkhead"), false},
+		{"GIC distributor", &g->dist, m->board_gic_node, true},
+		{"GIC redistributors", &g->redist, m->board_gic_node, true},
+		{"GIC CPU interface", &g->cpu, m->board_gic_node, true},
+		{"GIC virtual interface control", &g->hyp, m->board_gic_node, true},
+		{"GIC virtual CPU interface", &g->vcpu, m->board_gic_node, true},
+		{"SMMU", &b->smmu, m->board_smmu_node, false},
+		{"console UART", &b->console, m->board_console_node, false},
+	};
+	uint64_t limit;
+
+	if (b->pa_bits < 32 || b->pa_bits > 48)
+		return; /* reported already */
+	limit = 1ULL << b->pa_bits;
+	for (unsigned int i = 0; i < b->nram; i++)
+		if (!range_within(b->ram[i].base, b->ram[i].size, 0, limit))
+			cfg_error(d, 0,
+				  "RAM %#llx..%#llx is beyond the CPUs' %u-bit physical address "
+				  "space (cpu-pa-bits)",
+				  (unsigned long long)b->ram[i].base,
+				  (unsigned long long)(b->ram[i].base + (b->ram[i].size - 1)),
+				  b->pa_bits);
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		const struct bh_range *r = ranges[i].r;
+		int node = ranges[i].node < 0 ? 0 : ranges[i].node;
+
+		if (!r->size)
+			continue;
+		if (!range_within(r->base, r->size, 0, limit))
+			cfg_error(d, node,
+				  "%s %#llx + %#llx is beyond the CPUs' %u-bit physical address "
+				  "space (cpu-pa-bits)",
+				  ranges[i].name, (unsigned long long)r->base,
+				  (unsigned long long)r->size, b->pa_bits);
+		else if (ranges[i].page && (r->base % SZ_4K || r->size % SZ_4K))
+			cfg_error(
+				d, node,
+				"%s %#llx + %#llx is not made of whole 4 KiB pages, which stage 2 "
+				"needs to map or trap it",
+				ranges[i].name, (unsigned long long)r->base,
+				(unsigned long long)r->size);
+	}
+}
+
 int board_parse(struct model *m)
 {
 	unsigned int before = cfg_errors;
@@ -289,6 +360,7 @@ int board_parse(struct model *m)
 	parse_pmu(m);
 	parse_bulkhead(m);
 	check_hyp_mem(m);
+	check_ranges(m);
 	m->board_ok = cfg_errors == before;
 	return m->board_ok ? 0 : -1;
 }

@@ -33,7 +33,7 @@ static void check_props(struct cfg_cell *c, const struct dtb *d, int node,
 
 		fdt_getprop_by_offset(d->fdt, prop, &name, NULL);
 		if (name && !in_list(name, allowed))
-			cell_error(c, d, node, "unknown property '%s'", name);
+			cell_error(c, d, node, "unknown property '%s'", msg_str(name));
 	}
 }
 
@@ -147,6 +147,26 @@ static bool valid_cell_name(const char *s)
 	return true;
 }
 
+/* A relative path whose '..' goes above where it starts (the repository). */
+static bool climbs_out(const char *s)
+{
+	int depth = 0;
+
+	while (*s) {
+		size_t n = strcspn(s, "/");
+
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			if (--depth < 0)
+				return true;
+		} else if (n && !(n == 1 && s[0] == '.')) {
+			depth++;
+		}
+		s += n;
+		s += *s == '/';
+	}
+	return false;
+}
+
 /* Characters make (depfile) and the assembler (.incbin "...") cannot take. */
 static bool valid_file_name(const char *s)
 {
@@ -179,12 +199,16 @@ static void add_dev(struct cfg_cell *c, const struct dtb *d, int node, const cha
 	dev->ok = true;
 }
 
+/* One message per problem, however long the list: CPUs not on the board
+ * are named together, a repeated CPU once with its count. */
 static void parse_cpus(struct model *m, struct cfg_cell *c)
 {
 	const struct dtb *d = &m->config_dtb;
 	int len;
 	const uint32_t *p = fdt_getprop(d->fdt, c->node, "cpus", &len);
-	bool ok = true;
+	uint32_t times[BH_MAX_CPUS] = {0};
+	uint32_t bad[8], nbad = 0;
+	bool more_bad = false, ok = true;
 
 	if (!p || len == 0) {
 		cell_error(c, d, c->node, "no CPU: 'cpus' must list at least one board CPU index");
@@ -196,25 +220,45 @@ static void parse_cpus(struct model *m, struct cfg_cell *c)
 	}
 	for (int i = 0; i < len / 4; i++) {
 		uint32_t v = fdt32_to_cpu(p[i]);
-		bool dup = false;
 
 		if (v >= m->board.ncpus) {
-			cell_error(c, d, c->node, "CPU %u is not on the board (its CPUs are 0..%u)",
-				   v, m->board.ncpus - 1);
-			ok = false;
+			bool known = false;
+
+			for (uint32_t j = 0; j < nbad; j++)
+				known |= bad[j] == v;
+			if (!known && nbad < sizeof(bad) / sizeof(bad[0]))
+				bad[nbad++] = v;
+			else if (!known)
+				more_bad = true;
 			continue;
 		}
-		for (uint32_t j = 0; j < c->ncpus; j++)
-			dup |= c->cpus[j] == v;
-		if (dup) {
-			cell_error(c, d, c->node, "CPU %u is listed twice", v);
-			ok = false;
-			continue;
-		}
-		/* Distinct and below ncpus <= BH_MAX_CPUS, so this always fits. */
-		c->cpus[c->ncpus++] = (uint8_t)v;
+		/* Below ncpus <= BH_MAX_CPUS and counted once, so this fits. */
+		if (times[v]++ == 0)
+			c->cpus[c->ncpus++] = (uint8_t)v;
 	}
-	c->cpus_ok = ok && c->ncpus > 0;
+	if (nbad == 1) {
+		cell_error(c, d, c->node, "CPU %u is not on the board (its CPUs are 0..%u)", bad[0],
+			   m->board.ncpus - 1);
+	} else if (nbad) {
+		char list[128];
+		size_t used = 0;
+
+		for (uint32_t j = 0; j < nbad; j++)
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%u",
+						 j ? ", " : "", bad[j]);
+		cell_error(c, d, c->node, "CPUs %s%s are not on the board (its CPUs are 0..%u)",
+			   list, more_bad ? ", ..." : "", m->board.ncpus - 1);
+	}
+	for (uint32_t j = 0; j < c->ncpus; j++) {
+		uint32_t n = times[c->cpus[j]];
+
+		if (n == 2)
+			cell_error(c, d, c->node, "CPU %u is listed twice", c->cpus[j]);
+		else if (n > 2)
+			cell_error(c, d, c->node, "CPU %u is listed %u times", c->cpus[j], n);
+		ok &= n == 1;
+	}
+	c->cpus_ok = ok && !nbad && c->ncpus > 0;
 }
 
 static uint32_t parse_access(struct cfg_cell *c, const struct dtb *d, int node, bool *ok)
@@ -242,7 +286,7 @@ static uint32_t parse_access(struct cfg_cell *c, const struct dtb *d, int node, 
 		cell_error(c, d, node,
 			   "access \"%s\" must be made of r, w and x, each at most once (e.g. "
 			   "\"rw\")",
-			   s);
+			   msg_str(s));
 		*ok = false;
 	}
 	return flags;
@@ -316,9 +360,12 @@ static void parse_region(struct model *m, struct cfg_cell *c, struct cfg_mem *r,
 		cell_error(c, d, node, "physical range %#llx + %#llx wraps around",
 			   (unsigned long long)r->pa, (unsigned long long)r->size);
 		ok = false;
-	} else if (!range_within(r->ipa, r->size, 0, 1ULL << 48)) {
-		cell_error(c, d, node, "IPA range %#llx + %#llx is beyond the 48-bit IPA space",
-			   (unsigned long long)r->ipa, (unsigned long long)r->size);
+	} else if (!range_within(r->ipa, r->size, 0, ipa_limit(m))) {
+		cell_error(c, d, node,
+			   "IPA range %#llx + %#llx is beyond the board's %u-bit IPA space "
+			   "(cpu-pa-bits)",
+			   (unsigned long long)r->ipa, (unsigned long long)r->size,
+			   m->board.pa_bits);
 		ok = false;
 	}
 	r->ok = ok;
@@ -405,7 +452,14 @@ static void parse_image(struct model *m, struct cfg_cell *c, struct cfg_image *i
 		cell_error(c, d, node,
 			   "file name '%s' is empty or has a character make or the assembler "
 			   "cannot take (whitespace, control, \", \\, $, #, :)",
-			   img->file);
+			   msg_str(img->file));
+		return;
+	}
+	if (img->file[0] != '/' && climbs_out(img->file)) {
+		cell_error(c, d, node,
+			   "file '%s' climbs out of the repository ('..'): name it from the "
+			   "repository root, or give it as an absolute path",
+			   msg_str(img->file));
 		return;
 	}
 	if (img->file[0] == '/' || !strcmp(m->root, "."))
@@ -413,25 +467,25 @@ static void parse_image(struct model *m, struct cfg_cell *c, struct cfg_image *i
 	else
 		r = snprintf(img->path, sizeof(img->path), "%s/%s", m->root, img->file);
 	if (r < 0 || (size_t)r >= sizeof(img->path)) {
-		cell_error(c, d, node, "file name '%s' is too long", img->file);
+		cell_error(c, d, node, "file name '%s' is too long", msg_str(img->file));
 		return;
 	}
 	/* Only stat: the assembler reads the image (.incbin), and a FIFO or
 	 * device named here must not block the tool. */
 	if (stat(img->path, &st) != 0) {
-		cell_error(c, d, node, "cannot read '%s': %s", img->file, strerror(errno));
+		cell_error(c, d, node, "cannot read '%s': %s", msg_str(img->file), strerror(errno));
 		return;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		cell_error(c, d, node, "'%s' is not a regular file", img->file);
+		cell_error(c, d, node, "'%s' is not a regular file", msg_str(img->file));
 		return;
 	}
 	if (access(img->path, R_OK) != 0) {
-		cell_error(c, d, node, "cannot read '%s': %s", img->file, strerror(errno));
+		cell_error(c, d, node, "cannot read '%s': %s", msg_str(img->file), strerror(errno));
 		return;
 	}
 	if (st.st_size == 0) {
-		cell_error(c, d, node, "'%s' is empty", img->file);
+		cell_error(c, d, node, "'%s' is empty", msg_str(img->file));
 		return;
 	}
 	img->size = img->span = (uint64_t)st.st_size;
@@ -472,9 +526,10 @@ static void parse_console(struct model *m, struct cfg_cell *c, int node)
 				   (unsigned long long)c->console_ipa);
 			ok = false;
 		}
-		if (ok && !range_within(c->console_ipa, VUART_SIZE, 0, 1ULL << 48)) {
-			cell_error(c, d, node, "ipa %#llx is beyond the 48-bit IPA space",
-				   (unsigned long long)c->console_ipa);
+		if (ok && !range_within(c->console_ipa, VUART_SIZE, 0, ipa_limit(m))) {
+			cell_error(c, d, node,
+				   "ipa %#llx is beyond the board's %u-bit IPA space (cpu-pa-bits)",
+				   (unsigned long long)c->console_ipa, m->board.pa_bits);
 			ok = false;
 		}
 		c->console_ok = ok;
@@ -490,7 +545,7 @@ static void parse_console(struct model *m, struct cfg_cell *c, int node)
 			c->console_spec = spec;
 	} else {
 		cell_error(c, d, node, "console type \"%s\" is not \"emulated\" or \"passthrough\"",
-			   type);
+			   msg_str(type));
 		check_props(c, d, node, allprops);
 	}
 }
@@ -549,6 +604,7 @@ static void parse_streams(struct model *m, struct cfg_cell *c)
 	const struct dtb *d = &m->config_dtb;
 	int len;
 	const uint32_t *p = fdt_getprop(d->fdt, c->node, "smmu-streams", &len);
+	uint32_t times[CFG_MAX_STREAMS] = {0};
 
 	if (!p)
 		return;
@@ -557,28 +613,36 @@ static void parse_streams(struct model *m, struct cfg_cell *c)
 		return;
 	}
 	for (int i = 0; i < len / 4; i++) {
-		uint32_t v = fdt32_to_cpu(p[i]);
-		bool dup = false;
+		uint32_t v = fdt32_to_cpu(p[i]), j = 0;
 
-		for (uint32_t j = 0; j < c->nstreams; j++)
-			dup |= c->streams[j] == v;
-		if (dup) {
-			cell_error(c, d, c->node, "stream ID %u is listed twice", v);
+		while (j < c->nstreams && c->streams[j] != v)
+			j++;
+		if (j < c->nstreams) {
+			times[j]++;
 			continue;
 		}
 		if (c->nstreams >= CFG_MAX_STREAMS) {
 			cell_error(c, d, c->node, "more than %d stream IDs in one cell",
 				   CFG_MAX_STREAMS);
-			return;
+			break;
 		}
+		times[c->nstreams] = 1;
 		c->streams[c->nstreams++] = v;
 	}
+	/* One message per repeated ID, however often it is repeated. */
+	for (uint32_t j = 0; j < c->nstreams; j++)
+		if (times[j] == 2)
+			cell_error(c, d, c->node, "stream ID %u is listed twice", c->streams[j]);
+		else if (times[j] > 2)
+			cell_error(c, d, c->node, "stream ID %u is listed %u times", c->streams[j],
+				   times[j]);
 }
 
 static void parse_cell(struct model *m, struct cfg_cell *c, int node)
 {
-	static const char *const props[] = {"cpus",    "fault-policy", "bootargs", "dtb-load",
-					    "devices", "smmu-streams", NULL};
+	static const char *const props[] = {
+		"cpus",	   "fault-policy", "bootargs",	      "dtb-load",
+		"devices", "smmu-streams", "dma-unprotected", NULL};
 	const struct dtb *d = &m->config_dtb;
 	const char *s;
 	bool seen_memory = false, seen_kernel = false;
@@ -605,9 +669,10 @@ static void parse_cell(struct model *m, struct cfg_cell *c, int node)
 		else
 			cell_error(c, d, node,
 				   "fault-policy \"%s\" is not \"inject\", \"stop\" or \"restart\"",
-				   s);
+				   msg_str(s));
 	}
 	get_str(c, d, node, "bootargs", &c->bootargs);
+	get_flag(c, d, node, "dma-unprotected", &c->dma_unprotected);
 	c->has_dtb_load = get_u64(c, d, node, "dtb-load", &c->dtb_load) == P_OK;
 	parse_devices_prop(m, c);
 	parse_streams(m, c);
@@ -665,13 +730,13 @@ static void parse_cells(struct model *m, int node)
 				d, sub,
 				"invalid cell name '%s': use 1 to %d characters from a-z, 0-9 and "
 				"'-'",
-				name, CFG_NAME_MAX);
+				msg_name(name), CFG_NAME_MAX);
 			continue;
 		}
 		for (uint32_t i = 0; i < m->ncells && !dup; i++)
 			dup = !strcmp(m->cell[i].name, name);
 		if (dup) {
-			cfg_error(d, sub, "duplicate cell name '%s'", name);
+			cfg_error(d, sub, "duplicate cell name '%s'", msg_name(name));
 			continue;
 		}
 		if (m->ncells >= CFG_MAX_CELLS) {
@@ -696,7 +761,7 @@ void config_parse(struct model *m)
 	if (get_str(NULL, d, 0, "board", &board) == P_ABSENT)
 		cfg_error(d, 0, "missing 'board' (the board this system is for)");
 	else if (board && m->board.name && strcmp(board, m->board.name) != 0)
-		cfg_error(d, 0, "board = \"%s\", but building for board \"%s\"", board,
+		cfg_error(d, 0, "board = \"%s\", but building for board \"%s\"", msg_str(board),
 			  m->board.name);
 	check_props(NULL, d, 0, props);
 	check_addr_cells(NULL, d, 0);

@@ -11,15 +11,111 @@
 
 FILE *cfg_msgs;
 unsigned int cfg_errors;
+unsigned int cfg_warnings;
 
-static void verror(const struct dtb *d, int node, const char *fmt, va_list ap)
+/* One message per distinct problem: every line printed is remembered (by a
+ * 64-bit hash) and an identical one is neither printed nor counted again. */
+static uint64_t *seen;
+static size_t seen_used, seen_cap;
+
+static uint64_t hash_line(const char *s)
 {
-	cfg_errors++;
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h ? h : 1; /* 0 marks a free slot */
+}
+
+static bool seen_slot(uint64_t *tab, size_t cap, uint64_t h, bool insert)
+{
+	for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+		if (tab[i] == h)
+			return true;
+		if (!tab[i]) {
+			if (insert)
+				tab[i] = h;
+			return false;
+		}
+	}
+}
+
+/* True if @line was reported before; otherwise remembers it. */
+static bool seen_before(const char *line)
+{
+	uint64_t h = hash_line(line);
+
+	if (seen_cap && seen_slot(seen, seen_cap, h, false))
+		return true;
+	if (2 * (seen_used + 1) > seen_cap) {
+		size_t cap = seen_cap ? 2 * seen_cap : 256;
+		uint64_t *tab = calloc(cap, sizeof(*tab));
+
+		if (!tab)
+			return false; /* out of memory: rather repeat than lose a line */
+		for (size_t i = 0; i < seen_cap; i++)
+			if (seen[i])
+				seen_slot(tab, cap, seen[i], true);
+		free(seen);
+		seen = tab;
+		seen_cap = cap;
+	}
+	seen_slot(seen, seen_cap, h, true);
+	seen_used++;
+	return false;
+}
+
+void cfg_msgs_reset(void)
+{
+	free(seen);
+	seen = NULL;
+	seen_used = seen_cap = 0;
+}
+
+/* Returns false if the message is a repeat (not counted, not printed). */
+static bool vmessage(const struct dtb *d, int node, bool warning, const char *fmt, va_list ap)
+{
+	char head[2 * CFG_MSG_PATH_MAX], *reason, *line;
+	va_list aq;
+	int n, hn;
+	bool dup;
+
+	/* Quiet (fuzzing): count every problem, remember nothing. */
 	if (!cfg_msgs)
+		return true;
+	hn = snprintf(head, sizeof(head), "%s: %s: %s", msg_str(d->src), node_path(d, node),
+		      warning ? "warning: " : "");
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0 || hn < 0)
+		return true;
+	reason = malloc((size_t)n + 1);
+	line = malloc((size_t)hn + (size_t)n + 1);
+	if (!reason || !line) {
+		free(reason);
+		free(line);
+		fprintf(cfg_msgs, "%s(out of memory)\n", head);
+		return true;
+	}
+	vsnprintf(reason, (size_t)n + 1, fmt, ap);
+	memcpy(line, head, (size_t)hn);
+	memcpy(line + hn, reason, (size_t)n + 1);
+	dup = seen_before(line);
+	if (!dup)
+		fprintf(cfg_msgs, "%s\n", line);
+	free(reason);
+	free(line);
+	return !dup;
+}
+
+static void verror(struct cfg_cell *c, const struct dtb *d, int node, const char *fmt, va_list ap)
+{
+	if (!vmessage(d, node, false, fmt, ap))
 		return;
-	fprintf(cfg_msgs, "%s: %s: ", d->src, node_path(d, node));
-	vfprintf(cfg_msgs, fmt, ap);
-	fputc('\n', cfg_msgs);
+	cfg_errors++;
+	if (c)
+		c->errors++;
 }
 
 void cfg_error(const struct dtb *d, int node, const char *fmt, ...)
@@ -27,7 +123,7 @@ void cfg_error(const struct dtb *d, int node, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	verror(d, node, fmt, ap);
+	verror(NULL, d, node, fmt, ap);
 	va_end(ap);
 }
 
@@ -35,24 +131,101 @@ void cell_error(struct cfg_cell *c, const struct dtb *d, int node, const char *f
 {
 	va_list ap;
 
-	if (c)
-		c->errors++;
 	va_start(ap, fmt);
-	verror(d, node, fmt, ap);
+	verror(c, d, node, fmt, ap);
 	va_end(ap);
 }
 
-/* A message may name a few nodes, so a handful of buffers rotate. */
-const char *node_path(const struct dtb *d, int node)
+void cfg_warn(const struct dtb *d, int node, const char *fmt, ...)
 {
-	static char buf[8][CFG_PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vmessage(d, node, true, fmt, ap))
+		cfg_warnings++;
+	va_end(ap);
+}
+
+/* Appends @len bytes of @s as a message shows them: printable ASCII as it
+ * is, other bytes as \xNN, and only the first @show bytes of a long one,
+ * followed by "..." (an ellipsis) and its length, so that the name is still
+ * recognisable and a line stays a line. */
+static size_t shown(char *out, size_t cap, const char *s, size_t len, size_t show)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && i < show && o + 8 < cap; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch >= ' ' && ch < 0x7f)
+			out[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
+	}
+	if (len > show)
+		o += (size_t)snprintf(out + o, cap - o, "\u2026(%zu characters)", len);
+	out[o < cap ? o : cap - 1] = '\0';
+	return o < cap ? o : cap - 1;
+}
+
+const char *msg_str(const char *s)
+{
+	static char buf[8][CFG_MSG_STR_MAX * 4 + 32];
 	static unsigned int slot;
 	char *p = buf[slot++ % 8];
 
-	if (node < 0 || !d->fdt)
+	if (!s)
+		return "";
+	shown(p, sizeof(buf[0]), s, strlen(s), CFG_MSG_STR_MAX);
+	return p;
+}
+
+const char *msg_name(const char *s)
+{
+	static char buf[8][CFG_MSG_NAME_MAX * 4 + 32];
+	static unsigned int slot;
+	char *p = buf[slot++ % 8];
+
+	if (!s)
+		return "";
+	shown(p, sizeof(buf[0]), s, strlen(s), CFG_MSG_NAME_MAX);
+	return p;
+}
+
+/* A message may name a few nodes, so a handful of buffers rotate. Long
+ * names are shortened (see shown()); deep paths keep their last nodes. */
+const char *node_path(const struct dtb *d, int node)
+{
+	static char buf[8][CFG_MSG_PATH_MAX];
+	static unsigned int slot;
+	char *p = buf[slot++ % 8];
+	int chain[CFG_MSG_PATH_NODES];
+	int n = 0, cur = node;
+	size_t o = 0;
+	bool cut = false;
+
+	if (node <= 0 || !d->fdt)
 		return "/";
-	if (fdt_get_path(d->fdt, node, p, sizeof(buf[0])) != 0)
-		return "<path too long>";
+	while (cur > 0) {
+		if (n < CFG_MSG_PATH_NODES)
+			chain[n++] = cur; /* the deepest ones are kept */
+		else
+			cut = true;
+		cur = fdt_parent_offset(d->fdt, cur);
+	}
+	if (cur < 0)
+		return "<invalid node>";
+	if (cut)
+		o += (size_t)snprintf(p, sizeof(buf[0]), "/\u2026");
+	for (int i = n - 1; i >= 0 && o + 2 < sizeof(buf[0]); i--) {
+		int len;
+		const char *name = fdt_get_name(d->fdt, chain[i], &len);
+
+		p[o++] = '/';
+		if (name && len > 0)
+			o += shown(p + o, sizeof(buf[0]) - o, name, (size_t)len, CFG_MSG_NAME_MAX);
+	}
+	p[o] = '\0';
 	return p;
 }
 

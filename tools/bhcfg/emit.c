@@ -64,6 +64,8 @@ static int emit_header(const struct model *m, const char *dir)
 	fprintf(o.f, "#define BH_HYP_SIZE 0x%llx\n", X(m->board.hyp_mem.size));
 	fprintf(o.f, "#define BH_NR_CELLS %u\n", m->ncells);
 	fprintf(o.f, "#define BH_BUNDLE_SIZE 0x%llx\n", X(bundle_bytes(m)));
+	/* Heap the cells' stage-2 tables take at most (an upper bound). */
+	fprintf(o.f, "#define BH_STAGE2_TABLES_SIZE 0x%llx\n", X(m->stage2_bytes));
 	return out_close(&o);
 }
 

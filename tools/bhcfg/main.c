@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	const char *out = NULL, *root = ".", *depfile = NULL, *svg = NULL;
 	bool show = false;
 	struct model *m;
-	char *name;
+	char *name, *board_dir = NULL;
 	int ret = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -143,6 +143,13 @@ int main(int argc, char **argv)
 		free(m);
 		return 1;
 	}
+	/* The source itself is read for what its blob cannot tell (cells
+	 * written twice), with the include path the build gives dtc. */
+	m->config_src_file = config_src;
+	if (board_src && strrchr(board_src, '/')) {
+		board_dir = strndup(board_src, (size_t)(strrchr(board_src, '/') - board_src));
+		m->include_dir = board_dir;
+	}
 	name = system_name(m->config_dtb.src);
 	m->system_name = name ? name : "system";
 	/* A broken board says nothing reliable about the configuration. */
@@ -166,5 +173,6 @@ int main(int argc, char **argv)
 	dtb_free(&m->config_dtb);
 	free(m);
 	free(name);
+	free(board_dir);
 	return ret;
 }

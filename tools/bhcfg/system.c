@@ -10,6 +10,7 @@ int system_build(struct model *m)
 	unsigned int before = cfg_errors;
 
 	config_parse(m);
+	check_source(m);
 	validate(m);
 	/* A cell's tree depends on its own settings only; build it (and so
 	 * learn its size and check its place) whenever those are sound. */

@@ -14,8 +14,6 @@
 #define ULL(x)	      ((unsigned long long)(x))
 #define PAGE_DOWN(x)  ((x) & ~(SZ_4K - 1))
 #define PAGE_UP(x)    (((x) + SZ_4K - 1) & ~(SZ_4K - 1))
-#define IPA_LIMIT     (1ULL << 48)
-#define DEV_MAX_SPAN  (1ULL << 48)
 #define GIC_SPI_TYPE  0
 #define GIC_PPI_TYPE  1
 #define GIC_IRQ_CELLS 3
@@ -37,20 +35,20 @@ static int lookup_dev(struct model *m, struct cfg_cell *c, struct cfg_dev *dev)
 		off = fdt_path_offset(b->fdt, dev->spec);
 		if (off < 0)
 			cell_error(c, d, dev->node, "device '%s': no such node on board %s",
-				   dev->spec, m->board.name);
+				   msg_str(dev->spec), m->board.name);
 		return off;
 	}
 	alias = fdt_get_alias(b->fdt, dev->spec);
 	if (!alias) {
-		cell_error(c, d, dev->node, "device '%s': no such alias on board %s", dev->spec,
-			   m->board.name);
+		cell_error(c, d, dev->node, "device '%s': no such alias on board %s",
+			   msg_str(dev->spec), m->board.name);
 		return -1;
 	}
 	off = fdt_path_offset(b->fdt, alias);
 	if (off < 0)
 		cell_error(c, d, dev->node,
-			   "device '%s': its alias names %s, which is not on the board", dev->spec,
-			   alias);
+			   "device '%s': its alias names %s, which is not on the board",
+			   msg_str(dev->spec), msg_str(alias));
 	return off;
 }
 
@@ -77,7 +75,7 @@ static void check_hyp_mmio(struct model *m, struct cfg_cell *c, struct cfg_dev *
 			cell_error(c, &m->config_dtb, dev->node,
 				   "device '%s' (%s): registers %#llx..%#llx are in the board's "
 				   "RAM",
-				   dev->spec, bpath(m, dev->bnode), ULL(w->pa),
+				   msg_str(dev->spec), bpath(m, dev->bnode), ULL(w->pa),
 				   ULL(last(w->pa, w->size)));
 			dev->ok = false;
 		}
@@ -91,7 +89,7 @@ static void check_hyp_mmio(struct model *m, struct cfg_cell *c, struct cfg_dev *
 			cell_error(c, &m->config_dtb, dev->node,
 				   "device '%s' (%s): registers %#llx..%#llx share a 4 KiB page "
 				   "with the hypervisor's %s",
-				   dev->spec, bpath(m, dev->bnode), ULL(w->pa),
+				   msg_str(dev->spec), bpath(m, dev->bnode), ULL(w->pa),
 				   ULL(last(w->pa, w->size)), hyp[i].name);
 			dev->ok = false;
 		}
@@ -114,7 +112,7 @@ static void resolve_dev(struct model *m, struct cfg_cell *c, struct cfg_dev *dev
 	for (struct cfg_dev *o = c->dev; o < dev; o++)
 		if (o->bnode == dev->bnode) {
 			cell_error(c, d, dev->node, "device '%s' (%s) is given to this cell twice",
-				   dev->spec, bpath(m, dev->bnode));
+				   msg_str(dev->spec), bpath(m, dev->bnode));
 			dev->ok = false;
 			return;
 		}
@@ -126,21 +124,21 @@ static void resolve_dev(struct model *m, struct cfg_cell *c, struct cfg_dev *dev
 		owner = "console UART";
 	if (owner) {
 		cell_error(c, d, dev->node, "device '%s' (%s) is owned by the hypervisor (its %s)",
-			   dev->spec, bpath(m, dev->bnode), owner);
+			   msg_str(dev->spec), bpath(m, dev->bnode), owner);
 		dev->ok = false;
 		return;
 	}
 	if (fdt_getprop(b->fdt, dev->bnode, "ranges", NULL)) {
 		cell_error(c, d, dev->node,
 			   "device '%s' (%s) is a bus ('ranges'): give the devices on it instead",
-			   dev->spec, bpath(m, dev->bnode));
+			   msg_str(dev->spec), bpath(m, dev->bnode));
 		dev->ok = false;
 		return;
 	}
 	n = dt_reg_count(b, dev->bnode);
 	if (n > CFG_MAX_WIN) {
 		cell_error(c, d, dev->node, "device '%s' (%s) has more than %d register windows",
-			   dev->spec, bpath(m, dev->bnode), CFG_MAX_WIN);
+			   msg_str(dev->spec), bpath(m, dev->bnode), CFG_MAX_WIN);
 		dev->ok = false;
 		return;
 	}
@@ -150,17 +148,18 @@ static void resolve_dev(struct model *m, struct cfg_cell *c, struct cfg_dev *dev
 		if (dt_reg_translated(b, dev->bnode, i, &w->pa, &w->size)) {
 			cell_error(c, d, dev->node,
 				   "device '%s' (%s): register window %d is not memory-mapped",
-				   dev->spec, bpath(m, dev->bnode), i);
+				   msg_str(dev->spec), bpath(m, dev->bnode), i);
 			dev->ok = false;
 			continue;
 		}
 		if (!w->size)
 			continue;
-		if (w->pa >= DEV_MAX_SPAN || w->size > DEV_MAX_SPAN - w->pa) {
+		if (!range_within(w->pa, w->size, 0, ipa_limit(m))) {
 			cell_error(
 				c, d, dev->node,
-				"device '%s' (%s): register window %d is beyond 48-bit addresses",
-				dev->spec, bpath(m, dev->bnode), i);
+				"device '%s' (%s): register window %d is beyond the board's %u-bit "
+				"physical address space (cpu-pa-bits)",
+				msg_str(dev->spec), bpath(m, dev->bnode), i, m->board.pa_bits);
 			dev->ok = false;
 			continue;
 		}
@@ -170,8 +169,8 @@ static void resolve_dev(struct model *m, struct cfg_cell *c, struct cfg_dev *dev
 	if (!dev->nwin) {
 		if (dev->ok)
 			cell_error(c, d, dev->node,
-				   "device '%s' (%s) has no registers ('reg') to map", dev->spec,
-				   bpath(m, dev->bnode));
+				   "device '%s' (%s) has no registers ('reg') to map",
+				   msg_str(dev->spec), bpath(m, dev->bnode));
 		dev->ok = false;
 		return;
 	}
@@ -181,7 +180,7 @@ static void resolve_dev(struct model *m, struct cfg_cell *c, struct cfg_dev *dev
 				c, d, dev->node,
 				"device '%s': ipa %#llx must have the same offset in a 4 KiB page "
 				"as its registers (%#llx)",
-				dev->spec, ULL(dev->ipa), ULL(dev->win[0].pa));
+				msg_str(dev->spec), ULL(dev->ipa), ULL(dev->win[0].pa));
 			dev->ok = false;
 			return;
 		}
@@ -191,11 +190,12 @@ static void resolve_dev(struct model *m, struct cfg_cell *c, struct cfg_dev *dev
 		struct cfg_win *w = &dev->win[i];
 
 		w->ipa = w->pa + delta;
-		if (w->ipa >= IPA_LIMIT || PAGE_UP(w->ipa + w->size) > IPA_LIMIT ||
-		    w->ipa + w->size < w->ipa) {
+		if (w->ipa >= ipa_limit(m) || w->ipa + w->size < w->ipa ||
+		    PAGE_UP(w->ipa + w->size) > ipa_limit(m)) {
 			cell_error(c, d, dev->node,
-				   "device '%s': IPA %#llx is beyond the 48-bit IPA space",
-				   dev->spec, ULL(w->ipa));
+				   "device '%s': IPA %#llx is beyond the board's %u-bit IPA space "
+				   "(cpu-pa-bits)",
+				   msg_str(dev->spec), ULL(w->ipa), m->board.pa_bits);
 			dev->ok = false;
 		}
 	}
@@ -211,21 +211,22 @@ static void add_irq(struct model *m, struct cfg_cell *c, struct cfg_dev *dev, ui
 		cell_error(c, d, dev->node,
 			   "device '%s' (%s) has a per-CPU interrupt (PPI %llu), which cannot be "
 			   "passed through",
-			   dev->spec, bpath(m, dev->bnode), ULL((uint64_t)num + 16));
+			   msg_str(dev->spec), bpath(m, dev->bnode), ULL((uint64_t)num + 16));
 		dev->ok = false;
 		return;
 	}
 	if (type != GIC_SPI_TYPE) {
 		cell_error(c, d, dev->node,
-			   "device '%s' (%s): GIC interrupt type %u is not supported", dev->spec,
-			   bpath(m, dev->bnode), type);
+			   "device '%s' (%s): GIC interrupt type %u is not supported",
+			   msg_str(dev->spec), bpath(m, dev->bnode), type);
 		dev->ok = false;
 		return;
 	}
 	if (intid > SPI_LAST) {
 		cell_error(c, d, dev->node,
 			   "interrupt %llu of device '%s' (%s) is outside the SPI range %u..%u",
-			   ULL(intid), dev->spec, bpath(m, dev->bnode), SPI_FIRST, SPI_LAST);
+			   ULL(intid), msg_str(dev->spec), bpath(m, dev->bnode), SPI_FIRST,
+			   SPI_LAST);
 		dev->ok = false;
 		return;
 	}
@@ -233,8 +234,8 @@ static void add_irq(struct model *m, struct cfg_cell *c, struct cfg_dev *dev, ui
 		if (dev->irq[i] == intid)
 			return;
 	if (dev->nirq >= CFG_MAX_IRQS) {
-		cell_error(c, d, dev->node, "device '%s' has more than %d interrupts", dev->spec,
-			   CFG_MAX_IRQS);
+		cell_error(c, d, dev->node, "device '%s' has more than %d interrupts",
+			   msg_str(dev->spec), CFG_MAX_IRQS);
 		dev->ok = false;
 		return;
 	}
@@ -258,14 +259,15 @@ static void refcheck_fn(void *arg, int node, const char *prop, int pos, int targ
 		cell_error(rc->c, &m->config_dtb, rc->dev->node,
 			   "device '%s' (%s): '%s' in %s refers to %s, which is not given to the "
 			   "cell",
-			   rc->dev->spec, bpath(m, rc->dev->bnode), prop, bpath(m, node),
+			   msg_str(rc->dev->spec), bpath(m, rc->dev->bnode), prop, bpath(m, node),
 			   bpath(m, target));
 		rc->dev->ok = false;
 	} else if (kind == REF_GIC && !strcmp(prop, "interrupts-extended")) {
 		if (nspec != GIC_IRQ_CELLS) {
 			cell_error(rc->c, &m->config_dtb, rc->dev->node,
 				   "device '%s' (%s): 'interrupts-extended' in %s is malformed",
-				   rc->dev->spec, bpath(m, rc->dev->bnode), bpath(m, node));
+				   msg_str(rc->dev->spec), bpath(m, rc->dev->bnode),
+				   bpath(m, node));
 			rc->dev->ok = false;
 			return;
 		}
@@ -300,7 +302,8 @@ static void check_dev_node(struct model *m, struct cfg_cell *c, struct cfg_dev *
 		if (fdt_getprop(b->fdt, node, unsupported[i], NULL)) {
 			cell_error(c, d, dev->node,
 				   "device '%s' (%s): '%s' in %s is not supported for passthrough",
-				   dev->spec, bpath(m, dev->bnode), unsupported[i], bpath(m, node));
+				   msg_str(dev->spec), bpath(m, dev->bnode), unsupported[i],
+				   bpath(m, node));
 			dev->ok = false;
 		}
 	dev_refs(m, c, dev, node, refcheck_fn, &rc);
@@ -311,14 +314,14 @@ static void check_dev_node(struct model *m, struct cfg_cell *c, struct cfg_dev *
 		return;
 	if (irq_parent(b, node) != m->board_gic_node) {
 		cell_error(c, d, dev->node,
-			   "device '%s' (%s): interrupts of %s do not go to the GIC", dev->spec,
-			   bpath(m, dev->bnode), bpath(m, node));
+			   "device '%s' (%s): interrupts of %s do not go to the GIC",
+			   msg_str(dev->spec), bpath(m, dev->bnode), bpath(m, node));
 		dev->ok = false;
 		return;
 	}
 	if (len % (4 * GIC_IRQ_CELLS)) {
 		cell_error(c, d, dev->node, "device '%s' (%s): 'interrupts' in %s is malformed",
-			   dev->spec, bpath(m, dev->bnode), bpath(m, node));
+			   msg_str(dev->spec), bpath(m, dev->bnode), bpath(m, node));
 		dev->ok = false;
 		return;
 	}
@@ -339,9 +342,62 @@ static void check_dev_tree(struct model *m, struct cfg_cell *c, struct cfg_dev *
 	} while (node >= 0 && depth > 0);
 }
 
+static bool contains_nocase(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; *s; s++) {
+		size_t i = 0;
+
+		while (i < n && s[i] && (s[i] | 0x20) == word[i])
+			i++;
+		if (i == n)
+			return true;
+	}
+	return false;
+}
+
+/* A UART by what the board says of it: a serial device_type, a compatible
+ * naming a UART (PL011, SBSA, 8250/16550, ...) or a serialN alias. */
+static bool is_uart(const struct dtb *b, int node)
+{
+	static const char *const hints[] = {"uart", "serial", "pl011", "16550",
+					    "8250", "usart",  "scif"};
+	const char *type = fdt_getprop(b->fdt, node, "device_type", NULL);
+	int len, aliases, prop;
+	const char *p = fdt_getprop(b->fdt, node, "compatible", &len);
+
+	if (type && !strcmp(type, "serial"))
+		return true;
+	for (const char *end = p ? p + len : NULL; p && p < end;
+	     p += strnlen(p, (size_t)(end - p)) + 1)
+		for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+			if (contains_nocase(p, hints[i]))
+				return true;
+	aliases = fdt_path_offset(b->fdt, "/aliases");
+	fdt_for_each_property_offset (prop, b->fdt, aliases) {
+		const char *name = NULL;
+		const char *path = fdt_getprop_by_offset(b->fdt, prop, &name, &len);
+
+		if (name && !strncmp(name, "serial", 6) && path && len > 0 && !path[len - 1] &&
+		    fdt_path_offset(b->fdt, path) == node)
+			return true;
+	}
+	return false;
+}
+
+static const char *first_compatible(const struct dtb *b, int node)
+{
+	int len;
+	const char *p = fdt_getprop(b->fdt, node, "compatible", &len);
+
+	return p && len > 0 && !p[len - 1] ? p : NULL;
+}
+
 static void resolve_console(struct model *m, struct cfg_cell *c)
 {
 	struct cfg_dev probe, *dev;
+	const char *compat;
 
 	if (c->console != BH_CONSOLE_PASSTHROUGH || !c->console_spec)
 		return;
@@ -351,6 +407,14 @@ static void resolve_console(struct model *m, struct cfg_cell *c)
 	probe.bnode = lookup_dev(m, c, &probe);
 	if (probe.bnode < 0)
 		return;
+	if (!is_uart(&m->board_dtb, probe.bnode)) {
+		compat = first_compatible(&m->board_dtb, probe.bnode);
+		cell_error(c, &m->config_dtb, c->console_node,
+			   "console device '%s' (%s) is not a UART (%s%s%s)", msg_str(probe.spec),
+			   bpath(m, probe.bnode), compat ? "compatible \"" : "no 'compatible'",
+			   compat ? msg_str(compat) : "", compat ? "\"" : "");
+		return;
+	}
 	/* Given with 'devices' or a device node already: use that mapping. */
 	for (uint32_t i = 0; i < c->ndev; i++)
 		if (c->dev[i].bnode == probe.bnode) {
@@ -411,7 +475,8 @@ static void check_devices(struct model *m)
 							   "device '%s' (%s) is already given to "
 							   "cell %s; both cells must mark it "
 							   "'shared' to share it",
-							   y->spec, bpath(m, y->bnode), o->name);
+							   msg_str(y->spec), bpath(m, y->bnode),
+							   o->name);
 						y->ok = false;
 						continue;
 					}
@@ -433,13 +498,110 @@ static void check_devices(struct model *m)
 								c, d, y->node,
 								"device '%s' (%s) shares a 4 KiB "
 								"page with %s, given to cell %s",
-								y->spec, bpath(m, y->bnode),
+								msg_str(y->spec),
+								bpath(m, y->bnode),
 								bpath(m, x->bnode), o->name);
 							y->ok = false;
 						}
 				}
 			}
 		}
+	}
+}
+
+/* ---- DMA ---------------------------------------------------------------- */
+
+/* Why board node @node can master DMA (NULL if nothing says it can). */
+static const char *dma_reason(const struct dtb *b, int node)
+{
+	const char *type = fdt_getprop(b->fdt, node, "device_type", NULL);
+
+	if (fdt_getprop(b->fdt, node, "dma-coherent", NULL))
+		return "dma-coherent";
+	if (fdt_getprop(b->fdt, node, "dma-noncoherent", NULL))
+		return "dma-noncoherent";
+	if (dt_compatible(b, node, "virtio,mmio"))
+		return "a virtio device";
+	if (fdt_getprop(b->fdt, node, "#dma-cells", NULL))
+		return "a DMA controller";
+	if (type && (!strcmp(type, "pci") || !strcmp(type, "pciex")))
+		return "a PCI host bridge";
+	if (fdt_getprop(b->fdt, node, "iommus", NULL))
+		return "iommus";
+	return NULL;
+}
+
+/* An SMMU stands in front of @node: it says so itself ('iommus',
+ * 'iommu-map') or a bus above it maps its requesters ('iommu-map', as a PCIe
+ * host does). */
+static bool behind_smmu(const struct dtb *b, int node)
+{
+	if (fdt_getprop(b->fdt, node, "iommus", NULL) ||
+	    fdt_getprop(b->fdt, node, "iommu-map", NULL))
+		return true;
+	for (int depth = 0; node > 0 && depth < 64; depth++) {
+		node = fdt_parent_offset(b->fdt, node);
+		if (node > 0 && fdt_getprop(b->fdt, node, "iommu-map", NULL))
+			return true;
+	}
+	return false;
+}
+
+/* A device that can DMA reaches all memory unless an SMMU stands in front of
+ * it; and as Bulkhead does not program the SMMU yet, even then. */
+static void check_dma(struct model *m)
+{
+	const struct dtb *b = &m->board_dtb, *d = &m->config_dtb;
+
+	for (uint32_t ci = 0; ci < m->ncells; ci++) {
+		struct cfg_cell *c = &m->cell[ci];
+		bool unprotected = false;
+
+		for (uint32_t i = 0; i < c->ndev; i++) {
+			const struct cfg_dev *dev = &c->dev[i];
+			const char *why = NULL, *smmu = NULL;
+			int depth = 0, node = dev->bnode;
+
+			if (!dev->ok)
+				continue;
+			do {
+				const char *r = dma_reason(b, node);
+
+				if (r && behind_smmu(b, node))
+					smmu = r;
+				else if (r && !why)
+					why = r;
+				node = fdt_next_node(b->fdt, node, &depth);
+			} while (node >= 0 && depth > 0);
+			if (why && !c->dma_unprotected)
+				cell_error(
+					c, d, dev->node,
+					"device '%s' (%s) can do DMA (%s) and no SMMU stands in "
+					"front of it, so it can read and write all memory, other "
+					"cells' and the hypervisor's included; mark the cell "
+					"'dma-unprotected;' to accept that",
+					msg_str(dev->spec), bpath(m, dev->bnode), why);
+			else if (why)
+				cfg_warn(
+					d, dev->node,
+					"device '%s' (%s) can do DMA (%s) and no SMMU stands in "
+					"front "
+					"of it: the cell can read and write all memory through it, "
+					"other cells' and the hypervisor's included "
+					"(dma-unprotected)",
+					msg_str(dev->spec), bpath(m, dev->bnode), why);
+			else if (smmu)
+				cfg_warn(d, dev->node,
+					 "device '%s' (%s) can do DMA (%s) behind the SMMU, which "
+					 "Bulkhead does not program yet, so it can DMA anywhere",
+					 msg_str(dev->spec), bpath(m, dev->bnode), smmu);
+			unprotected |= why != NULL;
+		}
+		if (c->dma_unprotected && !unprotected && !c->errors)
+			cfg_warn(d, c->node,
+				 "'dma-unprotected' is given, but none of the cell's devices can "
+				 "DMA "
+				 "without an SMMU in front of it");
 	}
 }
 
@@ -515,9 +677,23 @@ static void check_memory(struct model *m)
 					const struct cfg_mem *q = &o->mem[i];
 
 					if (!q->ok ||
-					    !ranges_overlap(r->pa, r->size, q->pa, q->size) ||
-					    (r->flags & q->flags & BH_MEM_SHARED))
+					    !ranges_overlap(r->pa, r->size, q->pa, q->size))
 						continue;
+					if ((r->flags & q->flags & BH_MEM_SHARED) &&
+					    (r->pa != q->pa || r->size == q->size))
+						continue;
+					if (r->flags & q->flags & BH_MEM_SHARED) {
+						cell_error(
+							c, d, r->node,
+							"shared memory %#llx..%#llx starts with "
+							"%s (%#llx..%#llx) of cell %s but differs "
+							"in size; regions shared at one address "
+							"must be the same size",
+							ULL(r->pa), ULL(last(r->pa, r->size)),
+							node_path(d, q->node), ULL(q->pa),
+							ULL(last(q->pa, q->size)), o->name);
+						continue;
+					}
 					cell_error(
 						c, d, r->node,
 						"memory %#llx..%#llx overlaps %s (%#llx..%#llx) of "
@@ -559,7 +735,7 @@ static void check_irqs(struct model *m)
 					cell_error(c, d, dev->node,
 						   "interrupt %u of device '%s' (%s) is the "
 						   "hypervisor console's",
-						   irq, dev->spec, bpath(m, dev->bnode));
+						   irq, msg_str(dev->spec), bpath(m, dev->bnode));
 					continue;
 				}
 				for (uint32_t ci = 0; ci < cj && !taken; ci++)
@@ -569,7 +745,7 @@ static void check_irqs(struct model *m)
 								c, d, dev->node,
 								"interrupt %u of device '%s' (%s) "
 								"is already claimed by cell %s",
-								irq, dev->spec,
+								irq, msg_str(dev->spec),
 								bpath(m, dev->bnode),
 								m->cell[ci].name);
 							taken = true;
@@ -603,7 +779,7 @@ static void check_irqs(struct model *m)
 							   "console interrupt %u is also the "
 							   "interrupt of passthrough device '%s' "
 							   "(%s)",
-							   c->console_irq, c->dev[j].spec,
+							   c->console_irq, msg_str(c->dev[j].spec),
 							   bpath(m, c->dev[j].bnode));
 						c->console_ok = false;
 						break;
@@ -614,22 +790,38 @@ static void check_irqs(struct model *m)
 
 static void check_streams(struct model *m)
 {
+	const struct dtb *d = &m->config_dtb;
+
 	for (uint32_t cj = 0; cj < m->ncells; cj++) {
 		struct cfg_cell *c = &m->cell[cj];
 
-		if (c->nstreams && !m->board.smmu.size) {
-			cell_error(c, &m->config_dtb, c->node,
-				   "'smmu-streams' given, but board %s has no SMMU", m->board.name);
+		if (!c->nstreams)
+			continue;
+		if (!m->board.smmu.size) {
+			cell_error(c, d, c->node, "'smmu-streams' given, but board %s has no SMMU",
+				   m->board.name);
 			continue;
 		}
-		for (uint32_t j = 0; j < c->nstreams; j++)
+		for (uint32_t j = 0; j < c->nstreams; j++) {
+			if (m->smmu_sid_bits < 32 && c->streams[j] >> m->smmu_sid_bits)
+				cell_error(
+					c, d, c->node,
+					"stream ID %u (%#x) is wider than the SMMU's %u-bit stream "
+					"IDs (%s, smmu-stream-id-bits)",
+					c->streams[j], c->streams[j], m->smmu_sid_bits,
+					bpath(m, m->board_smmu_node));
 			for (uint32_t ci = 0; ci < cj; ci++)
 				for (uint32_t i = 0; i < m->cell[ci].nstreams; i++)
 					if (m->cell[ci].streams[i] == c->streams[j])
 						cell_error(
-							c, &m->config_dtb, c->node,
+							c, d, c->node,
 							"stream ID %u is already given to cell %s",
 							c->streams[j], m->cell[ci].name);
+		}
+		cfg_warn(
+			d, c->node,
+			"smmu-streams are recorded but not enforced: Bulkhead does not program the "
+			"SMMU yet, so these devices can DMA anywhere");
 	}
 }
 
@@ -650,7 +842,8 @@ static void win_desc(const struct model *m, const struct ipawin *w, char *buf, s
 	if (w->kind == W_MEM)
 		snprintf(buf, len, "%s", node_path(&m->config_dtb, w->node));
 	else if (w->kind == W_DEV)
-		snprintf(buf, len, "device '%s' (%s)", w->dev->spec, bpath(m, w->dev->bnode));
+		snprintf(buf, len, "device '%s' (%s)", msg_str(w->dev->spec),
+			 bpath(m, w->dev->bnode));
 	else
 		snprintf(buf, len, "the emulated %s", w->emu);
 }
@@ -750,7 +943,7 @@ static void check_ipa(struct model *m, struct cfg_cell *c)
 		char prefix[CFG_PATH_MAX];
 
 		if (a->kind == W_DEV)
-			snprintf(prefix, sizeof(prefix), "device '%s': ", a->dev->spec);
+			snprintf(prefix, sizeof(prefix), "device '%s': ", msg_str(a->dev->spec));
 		else
 			prefix[0] = '\0';
 		for (uint32_t j = 0; j < k; j++) {
@@ -813,6 +1006,16 @@ static void check_image(struct model *m, struct cfg_cell *c, struct cfg_image *i
 		img->ok = false;
 		return;
 	}
+	if (r->flags & BH_MEM_SHARED) {
+		cell_error(
+			c, d, img->node,
+			"%s image at IPA %#llx..%#llx is in %s, which is shared: each start of the "
+			"cell would overwrite what the other cells keep there",
+			what, ULL(img->load), ULL(last(img->load, img->span)),
+			node_path(d, r->node));
+		img->ok = false;
+		return;
+	}
 	if (img == &c->kernel && !(r->flags & BH_MEM_X)) {
 		cell_error(c, d, img->node,
 			   "kernel image at IPA %#llx..%#llx is in %s, which is not executable "
@@ -842,7 +1045,15 @@ static void check_images(struct model *m, struct cfg_cell *c)
 			total += c->mem[j].size;
 	check_image(m, c, k, "kernel", total);
 	check_image(m, c, i, "initrd", total);
-	if (k->ok && c->has_entry && !range_within(c->entry, 1, k->load, k->size))
+	/* vCPU 0 starts there: an instruction address. */
+	if (c->has_entry && c->entry % 4)
+		cell_error(c, d, k->node, "entry %#llx is not 4-byte aligned", ULL(c->entry));
+	else if (!c->has_entry && k->node >= 0 && k->load % 4)
+		cell_error(c, d, k->node,
+			   "load %#llx is also the entry point (no 'entry' given) and is not "
+			   "4-byte aligned",
+			   ULL(k->load));
+	else if (k->ok && c->has_entry && !range_within(c->entry, 1, k->load, k->size))
 		cell_error(c, d, k->node,
 			   "entry %#llx is outside the kernel image (IPA %#llx..%#llx)",
 			   ULL(c->entry), ULL(k->load), ULL(last(k->load, k->size)));
@@ -857,6 +1068,7 @@ static void check_images(struct model *m, struct cfg_cell *c)
 void validate(struct model *m)
 {
 	check_devices(m);
+	check_dma(m);
 	check_cpus(m);
 	check_memory(m);
 	check_irqs(m);
@@ -874,6 +1086,7 @@ void validate_dtb(struct model *m, struct cfg_cell *c)
 	const struct cfg_mem *r0 = &c->mem[0];
 	const struct cfg_image *imgs[] = {&c->kernel, &c->initrd};
 	const char *names[] = {"kernel", "initrd"};
+	const struct cfg_mem *r;
 	uint64_t ipa;
 
 	if (c->has_dtb_load) {
@@ -893,11 +1106,21 @@ void validate_dtb(struct model *m, struct cfg_cell *c)
 		return;
 	}
 	c->dtb_ipa = ipa;
-	if (!region_of(c, ipa, c->dtb_size)) {
+	r = region_of(c, ipa, c->dtb_size);
+	if (!r) {
 		cell_error(c, d, c->node,
 			   "device tree (%u bytes) at IPA %#llx..%#llx is not inside one of the "
 			   "cell's memory regions",
 			   c->dtb_size, ULL(ipa), ULL(last(ipa, c->dtb_size)));
+		return;
+	}
+	if (r->flags & BH_MEM_SHARED) {
+		cell_error(
+			c, d, c->node,
+			"device tree at IPA %#llx..%#llx is in %s, which is shared: each start of "
+			"the cell would overwrite what the other cells keep there%s",
+			ULL(ipa), ULL(last(ipa, c->dtb_size)), node_path(d, r->node),
+			c->has_dtb_load ? "" : "; set 'dtb-load'");
 		return;
 	}
 	for (size_t i = 0; i < 2; i++)
@@ -910,13 +1133,116 @@ void validate_dtb(struct model *m, struct cfg_cell *c)
 				   c->has_dtb_load ? "" : "; set 'dtb-load'");
 }
 
+/* ---- the hypervisor's memory ------------------------------------------- */
+
+/* Translation tables below the root, as keys (level << 62 | slot index). */
+struct tables {
+	uint64_t *key;
+	size_t n, cap;
+	bool oom;
+};
+
+static void table_add(struct tables *t, unsigned int level, uint64_t slot)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 256;
+		uint64_t *k = realloc(t->key, cap * sizeof(*k));
+
+		if (!k) {
+			t->oom = true;
+			return;
+		}
+		t->key = k;
+		t->cap = cap;
+	}
+	t->key[t->n++] = (uint64_t)level << 62 | slot;
+}
+
+/* The tables core/pgtable.c's pt_map allocates for [ipa, ipa + size) -> pa:
+ * a level-1 table per 512 GiB, a level-2 table per 1 GiB that is not one
+ * block (whole, and 1 GiB aligned in PA too), a level-3 table per 2 MiB
+ * likewise. Ranges are page aligned, below 2^48 and do not wrap. */
+static void tables_for(struct tables *t, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	const uint64_t g1 = 1ULL << 30, end = ipa + size;
+
+	for (uint64_t s1 = ipa >> 39; s1 <= (end - 1) >> 39; s1++)
+		table_add(t, 1, s1);
+	for (uint64_t s2 = ipa >> 30; s2 <= (end - 1) >> 30; s2++) {
+		uint64_t gs = s2 << 30, ge = gs + g1;
+
+		if (gs >= ipa && ge <= end && !((pa + (gs - ipa)) & (g1 - 1)))
+			continue; /* a 1 GiB block */
+		table_add(t, 2, s2);
+		for (uint64_t s3 = (gs > ipa ? gs : ipa) >> 21;
+		     s3 <= ((ge < end ? ge : end) - 1) >> 21; s3++) {
+			uint64_t ts = s3 << 21;
+
+			if (ts >= ipa && ts + SZ_2M <= end && !((pa + (ts - ipa)) & (SZ_2M - 1)))
+				continue; /* a 2 MiB block */
+			table_add(t, 3, s3);
+		}
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Pages of the hypervisor's heap that @c's stage-2 tables take at most
+ * (core/cell.c build_stage2): its regions, passthrough MMIO and, on GICv2,
+ * the virtual CPU interface; plus a root of up to 16 concatenated tables. */
+static uint64_t stage2_pages(const struct model *m, const struct cfg_cell *c)
+{
+	const struct bh_board_gic *g = &m->board.gic;
+	struct tables t = {NULL, 0, 0, false};
+	uint64_t pages = 16;
+
+	for (uint32_t i = 0; i < c->nmem; i++)
+		if (c->mem[i].ok)
+			tables_for(&t, c->mem[i].ipa, c->mem[i].pa, c->mem[i].size);
+	for (uint32_t i = 0; i < c->nmmio; i++)
+		tables_for(&t, c->mmio[i].ipa, c->mmio[i].pa, c->mmio[i].size);
+	if (g->version == 2 && g->vcpu.size)
+		tables_for(&t, c->gicc_ipa, g->vcpu.base,
+			   PAGE_UP(g->vcpu.size < VGICC_SIZE ? g->vcpu.size : VGICC_SIZE));
+	if (t.oom) {
+		free(t.key);
+		return UINT64_MAX / SZ_4K; /* cannot count: cannot fit either */
+	}
+	if (t.n)
+		qsort(t.key, t.n, sizeof(t.key[0]), cmp_u64);
+	for (size_t i = 0; i < t.n; i++)
+		pages += !i || t.key[i] != t.key[i - 1];
+	free(t.key);
+	return pages;
+}
+
 void validate_bundle(struct model *m)
 {
-	uint64_t total = bundle_bytes(m);
+	uint64_t total = bundle_bytes(m), tables = 0;
 
+	/* Counted for a sound system only: then every region lies in RAM,
+	 * which bounds the work. */
+	for (uint32_t i = 0; i < m->ncells && !cfg_errors; i++) {
+		uint64_t pages = stage2_pages(m, &m->cell[i]);
+
+		tables =
+			pages > (UINT64_MAX - tables) / SZ_4K ? UINT64_MAX : tables + pages * SZ_4K;
+	}
+	m->stage2_bytes = tables;
 	if (total > m->board.hyp_mem.size)
 		cfg_error(&m->config_dtb, 0,
 			  "the bundled images and device trees (%llu bytes) do not fit in the "
 			  "hypervisor's memory (%llu bytes)",
 			  ULL(total), ULL(m->board.hyp_mem.size));
+	else if (tables > m->board.hyp_mem.size - total)
+		cfg_error(&m->config_dtb, 0,
+			  "the bundled images and device trees (%llu bytes) and the cells' stage-2 "
+			  "translation tables (up to %llu bytes) do not fit in the hypervisor's "
+			  "memory (%llu bytes)",
+			  ULL(total), ULL(tables), ULL(m->board.hyp_mem.size));
 }

@@ -17,12 +17,15 @@ struct mmio_access {
 	bool reg64;	  /* Xt is 64-bit (else Wt: upper 32 bits cleared) */
 };
 
-/* A device's handler: offset is relative to its base. 0 if handled; a
- * negative value makes the access a guest fault (fault policy applies). */
+/* A device's handler: offset is relative to its base. 0 if handled;
+ * -BH_EINVAL for an access size the device does not support. Either error
+ * makes the access a guest fault (fault policy applies). */
 typedef int (*mmio_handler_t)(struct vcpu *v, void *dev, uint64_t offset, struct mmio_access *a);
 
-/* Find and run the emulated device covering a->addr in the vCPU's cell. */
-int mmio_dispatch(struct vcpu *v, struct mmio_access *a);
+struct vdev;
+/* Find and run the emulated device covering a->addr in the vCPU's cell;
+ * -BH_ERANGE if there is none. *@dev: the device, for reports (or NULL). */
+int mmio_dispatch(struct vcpu *v, struct mmio_access *a, const struct vdev **dev);
 
 /* Value a load leaves in its register: sized, sign- or zero-extended. */
 uint64_t mmio_load_result(const struct mmio_access *a);

@@ -12,10 +12,12 @@ struct vdev {
 	uint64_t size;
 	mmio_handler_t handler;
 	void *dev;
+	const char *name; /* for reports: "emulated PL011 UART" */
 };
 
 const struct vdev *vdev_find(struct cell *c, ipa_t addr, unsigned int size);
-int vdev_add(struct cell *c, ipa_t base, uint64_t size, mmio_handler_t handler, void *dev);
+int vdev_add(struct cell *c, ipa_t base, uint64_t size, mmio_handler_t handler, void *dev,
+	     const char *name);
 
 /* Emulated PL011 (core/vuart.c). */
 #define VUART_RX_FIFO  64 /* a PL011 has 32; input arrives in bursts */

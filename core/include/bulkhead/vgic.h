@@ -16,15 +16,16 @@
 struct cell;
 struct vcpu;
 
-#define VGIC_NR_IRQS	 1020
-#define VGIC_NR_PRIVATE	 32 /* SGIs 0-15, PPIs 16-31 */
-#define VGIC_QUEUE_LEN	 64
-#define VGIC_MAX_HELD	 8 /* level interrupts held for a resample, per vCPU */
-#define VGIC_MAX_LRS	 16
-#define VGIC_IDLE_PRIO	 0xff
-#define VGIC_V3_RD_FRAME 0x20000
-#define VGIC_DIST_SIZE	 0x10000
-#define VGIC_V2_CPU_SIZE 0x2000
+#define VGIC_NR_IRQS	  1020
+#define VGIC_NR_PRIVATE	  32 /* SGIs 0-15, PPIs 16-31 */
+#define VGIC_QUEUE_LEN	  64
+#define VGIC_MAX_HELD	  8 /* level interrupts held for a resample, per vCPU */
+#define VGIC_MAX_LRS	  16
+#define VGIC_IDLE_PRIO	  0xff
+#define VGIC_V3_RD_FRAME  0x20000
+#define VGIC_DIST_SIZE	  0x10000 /* GICv3 */
+#define VGIC_V2_DIST_SIZE 0x1000
+#define VGIC_V2_CPU_SIZE  0x2000
 
 /* A list register, independent of its GICv2/v3 encoding. */
 enum vlr_state {

@@ -142,20 +142,29 @@ uint64_t bm_boot_count_next(void);
 /* Start the count afresh on the next boot. */
 void bm_boot_count_clear(void);
 
-/* ---- MMIO --------------------------------------------------------------------- */
+/* ---- MMIO ---------------------------------------------------------------------
+ * One plain load or store each, written in assembly as Linux's readl/writel
+ * are: a compiler may otherwise pick a pair or a writeback form, which a
+ * hypervisor emulating the device cannot decode (no instruction syndrome). */
 static inline uint32_t bm_read32(uintptr_t addr)
 {
-	return *(volatile uint32_t *)addr;
+	uint32_t v;
+
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
 }
 static inline void bm_write32(uintptr_t addr, uint32_t v)
 {
-	*(volatile uint32_t *)addr = v;
+	__asm__ volatile("str %w0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
 }
 static inline uint64_t bm_read64(uintptr_t addr)
 {
-	return *(volatile uint64_t *)addr;
+	uint64_t v;
+
+	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
 }
 static inline void bm_write64(uintptr_t addr, uint64_t v)
 {
-	*(volatile uint64_t *)addr = v;
+	__asm__ volatile("str %x0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
 }

@@ -38,6 +38,9 @@ uintptr_t bm_gic_redist(unsigned int vcpu);
 
 /* IRQ vector dispatch: acks, calls the handler, EOIs, until none pending. */
 void bm_irq_register(uint32_t intid, bm_irq_handler_t fn, void *arg);
+/* The same, but the interrupt is ended (EOI) before the handler runs, as
+ * many drivers do: a level source is still asserted at its EOI. */
+void bm_irq_register_eoi_first(uint32_t intid, bm_irq_handler_t fn, void *arg);
 void bm_irq_dispatch(void);
 
 static inline void bm_irq_enable(void)
