@@ -7,9 +7,10 @@ payload of the same name (partitions/baremetal/payloads/debug.c, pmu.c). Both
 payloads also run bare on QEMU (no hypervisor): the baseline the cell's
 results are held against.
 
-Boards: those of BULKHEAD_BOARDS (both GICs by default) plus qemu-virt-a53
-(Cortex-A53: PMUv3 without HPMD/HCCD, like Cortex-A72), and the PMU once more
-on "-cpu max" (PMUv3p5: EL2 kept out by MDCR_EL2.HPMD/HCCD, nothing trapped).
+Boards: the scenario matrix (tests/qemu/conftest.py), smoke boards included
+(qemu-virt-a53: Cortex-A53, PMUv3 without HPMD/HCCD like Cortex-A72), and the
+PMU once more on "-cpu max" (PMUv3p5: EL2 kept out by MDCR_EL2.HPMD/HCCD,
+nothing trapped). Each test builds the image it boots.
 
 The PMU runs take "-icount shift=0": QEMU counts instructions retired only
 with a precise instruction count, and then one instruction is one
@@ -21,13 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BOARDS
 from qemuharness import bulkhead_args, image_path, run_qemu
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
 ICOUNT = ["-icount", "shift=0"]
-CPU_BOARDS = BOARDS + [b for b in ["qemu-virt-a53"] if b not in BOARDS]
 NATIVE = ["-machine", "virt,gic-version=3", "-cpu", "cortex-a72", "-smp", "4", "-m", "1G",
           "-display", "none", "-nic", "none", "-monitor", "none", "-serial", "stdio"]
 
@@ -80,7 +79,7 @@ def measured(out, what, prefix=""):
     return tuple(int(x) for x in m.groups())
 
 
-@pytest.mark.parametrize("board", CPU_BOARDS)
+@pytest.mark.smoke
 def test_debug_breakpoints_watchpoints_step_in_cell(board):
     r = boot("test-debug", board)
     assert_all_ok(r.output, DEBUG_TESTS, "[debug] ")
@@ -94,7 +93,7 @@ def test_debug_breakpoints_watchpoints_step_in_cell(board):
     r.expect(r"^\[debug\] debug: the stepped sequence took [5-9] exits$")
 
 
-@pytest.mark.parametrize("board", CPU_BOARDS)
+@pytest.mark.smoke
 def test_pmu_never_counts_the_hypervisor(board):
     r = boot("test-pmu", board, ICOUNT)
     assert_all_ok(r.output, PMU_TESTS, "[pmu] ")
