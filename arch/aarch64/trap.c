@@ -19,14 +19,19 @@
 #include <arch/gic.h>
 #include <arch/regs.h>
 #include <arch/sysreg.h>
+#include <arch/vsysreg.h>
 
 typedef void (*exit_handler_t)(struct vcpu *v);
 
 void arch_guest_exit(unsigned int kind, struct arch_regs *regs);
 
+/* The emulated instruction has completed: step over it. Under software
+ * step that completes the step too (PSTATE.SS = 0), so the guest takes its
+ * step exception before the next instruction, as after any other. */
 static void skip_instruction(struct vcpu *v)
 {
 	v->regs.elr += (v->exit.esr & ESR_IL) ? 4 : 2;
+	v->regs.spsr &= ~SPSR_SS;
 }
 
 static void set_reg(struct vcpu *v, unsigned int reg, uint64_t val)
@@ -131,33 +136,49 @@ static void emulate_set_way(struct vcpu *v, uint64_t operand)
 					      c->cfg->mem[i].size);
 }
 
+/* Emulated registers: the guest's debug (op0 2) or PMU; false if UNDEFINED. */
+static bool emulate_sysreg(struct vcpu *v, const struct sysreg_access *a, unsigned int rt)
+{
+	uint64_t val = a->read ? 0 : get_reg(v, rt);
+	bool ok;
+
+	if (a->op0 == 2)
+		ok = vdebug_access(v, a, &val);
+	else if (sysreg_is_pmu(a))
+		ok = vpmu_access(v, a, &val);
+	else if (a->op0 == 3 && a->op1 == 0 && a->crn == 1 && a->crm == 0 && a->op2 == 1)
+		ok = true; /* ACTLR_EL1: read-as-zero, write-ignored */
+	else
+		ok = false; /* IMPLEMENTATION DEFINED registers and anything else trapped */
+	if (ok && a->read)
+		set_reg(v, rt, val);
+	return ok;
+}
+
 static void handle_sysreg(struct vcpu *v)
 {
 	uint64_t esr = v->exit.esr;
-	unsigned int op0 = (unsigned int)FIELD_GET(ESR_SYS_OP0, esr);
-	unsigned int op1 = (unsigned int)FIELD_GET(ESR_SYS_OP1, esr);
-	unsigned int crn = (unsigned int)FIELD_GET(ESR_SYS_CRN, esr);
-	unsigned int crm = (unsigned int)FIELD_GET(ESR_SYS_CRM, esr);
-	unsigned int op2 = (unsigned int)FIELD_GET(ESR_SYS_OP2, esr);
+	struct sysreg_access a = {
+		.op0 = (unsigned int)FIELD_GET(ESR_SYS_OP0, esr),
+		.op1 = (unsigned int)FIELD_GET(ESR_SYS_OP1, esr),
+		.crn = (unsigned int)FIELD_GET(ESR_SYS_CRN, esr),
+		.crm = (unsigned int)FIELD_GET(ESR_SYS_CRM, esr),
+		.op2 = (unsigned int)FIELD_GET(ESR_SYS_OP2, esr),
+		.read = (esr & ESR_SYS_READ) != 0,
+	};
 	unsigned int rt = (unsigned int)FIELD_GET(ESR_SYS_RT, esr);
-	bool read = (esr & ESR_SYS_READ) != 0;
 
-	if (op0 == 3 && op1 == 0 && crn == 12 && crm == 11 && op2 >= 5) {
+	if (a.op0 == 3 && a.op1 == 0 && a.crn == 12 && a.crm == 11 && a.op2 >= 5) {
 		/* ICC_SGI1R/ASGI1R/SGI0R_EL1: write-only SGI generation. */
-		if (read) {
+		if (a.read) {
 			arch_inject_undef(v);
 			return;
 		}
-		vgic_sgi_v3(v, get_reg(v, rt), op2 != 7);
-	} else if (op0 == 1 && op1 == 0 && crn == 7 && op2 == 2 &&
-		   (crm == 6 || crm == 10 || crm == 14)) {
+		vgic_sgi_v3(v, get_reg(v, rt), a.op2 != 7);
+	} else if (a.op0 == 1 && a.op1 == 0 && a.crn == 7 && a.op2 == 2 &&
+		   (a.crm == 6 || a.crm == 10 || a.crm == 14)) {
 		emulate_set_way(v, get_reg(v, rt)); /* DC ISW / CSW / CISW */
-	} else if (op0 == 2 || (op0 == 3 && op1 == 0 && crn == 1 && crm == 0 && op2 == 1)) {
-		/* Debug registers and ACTLR_EL1: read-as-zero, write-ignored. */
-		if (read)
-			set_reg(v, rt, 0);
-	} else {
-		/* IMPLEMENTATION DEFINED registers and anything else trapped. */
+	} else if (!emulate_sysreg(v, &a, rt)) {
 		arch_inject_undef(v);
 		return;
 	}

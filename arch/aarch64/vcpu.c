@@ -14,6 +14,7 @@
 #include <arch/layout.h>
 #include <arch/regs.h>
 #include <arch/sysreg.h>
+#include <arch/vsysreg.h>
 
 #include <config.h>
 
@@ -110,16 +111,14 @@ void arch_virt_init_cpu(void)
 		       FIELD_PREP(VTCR_IRGN0, TCR_RGN_WBWA) | FIELD_PREP(VTCR_ORGN0, TCR_RGN_WBWA) |
 		       FIELD_PREP(VTCR_SH0, TCR_SH_INNER) | FIELD_PREP(VTCR_TG0, TCR_TG0_4K) |
 		       FIELD_PREP(VTCR_PS, pa_size_field(ipa)));
-	/* Debug registers trapped (RAZ/WI), trace and SPE trapped; the PMU
-	 * stays the guest's own, but never counts at EL2. */
+	/* Debug registers trapped and emulated (the guest's self-hosted debug,
+	 * vdebug.c), debug exceptions to EL1 (TDE clear); trace and SPE
+	 * trapped; the PMU stays the guest's own, but never counts at EL2
+	 * (vpmu.c: trapped unless the CPU has HPMD and HCCD). */
 	mdcr = MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPMS | MDCR_EL2_TTRF;
-	if (FIELD_GET(ID_AA64DFR0_PMUVER, read_id_aa64dfr0_el1()) != 0 &&
-	    FIELD_GET(ID_AA64DFR0_PMUVER, read_id_aa64dfr0_el1()) != 0xf) {
-		mdcr |= FIELD_PREP(MDCR_EL2_HPMN, FIELD_GET(PMCR_N, read_pmcr_el0()));
-		if (FIELD_GET(ID_AA64DFR0_PMUVER, read_id_aa64dfr0_el1()) >= 4)
-			mdcr |= MDCR_EL2_HPMD; /* PMUv3p1: no event counting at EL2 */
-	}
+	mdcr |= vpmu_init_cpu();
 	write_mdcr_el2(mdcr);
+	vdebug_init_cpu();
 	write_cptr_el2(CPTR_EL2_RES1 | CPTR_EL2_TTA | CPTR_EL2_TAM);
 	write_cnthctl_el2(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	write_cntvoff_el2(0);
@@ -172,7 +171,9 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	write_cntkctl_el1(0);
 	write_cntv_ctl_el0(0);
 	write_cntp_ctl_el0(0);
-	write_mdscr_el1(0);
+	/* Debug and PMU as at reset: nothing armed or counting survives. */
+	vdebug_reset(v);
+	vpmu_reset(v);
 	isb();
 }
 

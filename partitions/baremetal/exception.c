@@ -24,6 +24,7 @@ struct extable_entry {
 extern const struct extable_entry __bm_extable_start[], __bm_extable_end[];
 
 static struct bm_fault faults[BM_MAX_VCPUS];
+static bm_sync_hook_t sync_hook;
 /* Set by the first vCPU to crash: one dump and one result, whatever else
  * goes wrong meanwhile. */
 static uint32_t crashing;
@@ -60,11 +61,22 @@ const char *bm_esr_ec_name(unsigned int ec)
 		return "SP alignment";
 	case ESR_EC_SERROR:
 		return "SError";
+	case ESR_EC_BKPT_CUR:
+		return "breakpoint";
+	case ESR_EC_SSTEP_CUR:
+		return "software step";
+	case ESR_EC_WPT_CUR:
+		return "watchpoint";
 	case ESR_EC_BRK64:
 		return "BRK";
 	default:
 		return "other";
 	}
+}
+
+void bm_set_sync_hook(bm_sync_hook_t fn)
+{
+	__atomic_store_n(&sync_hook, fn, __ATOMIC_RELEASE);
 }
 
 const struct bm_fault *bm_last_fault(void)
@@ -129,7 +141,12 @@ void bm_exception(unsigned int kind, struct bm_regs *regs)
 		return;
 	}
 	if (kind == 4) {
-		const struct extable_entry *e = extable_find(regs->elr);
+		bm_sync_hook_t hook = __atomic_load_n(&sync_hook, __ATOMIC_ACQUIRE);
+		const struct extable_entry *e;
+
+		if (hook && hook(regs))
+			return;
+		e = extable_find(regs->elr);
 
 		if (e) {
 			struct bm_fault *f = &faults[bm_vcpu_id() % BM_MAX_VCPUS];

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Builds each cell's device tree: the machine as the cell sees it (its
- * memory at IPAs, vCPUs, PSCI over HVC, the virtual GIC, the timer, its
- * console and the board's nodes of its passthrough devices, moved to their
- * IPAs with phandle references rewired to nodes of the new tree).
+ * memory at IPAs, vCPUs, PSCI over HVC, the virtual GIC, the timer, the
+ * PMU, its console and the board's nodes of its passthrough devices, moved
+ * to their IPAs with phandle references rewired to nodes of the new tree).
  */
 #include <libfdt.h>
 #include <stdlib.h>
@@ -555,6 +555,9 @@ static void gen_tree(struct gen *g, size_t size)
 		cname = fdt_get_name(m->board_dtb.fdt, g->map[i].bnode, NULL);
 		copy_node(g, 0, g->map[i].bnode, cname ? cname : "clock", NULL, NULL, false, 0);
 	}
+	/* The CPUs' PMU is the cell's own (docs/traps.md): Linux perf finds it. */
+	if (m->board_pmu_node >= 0)
+		copy_node(g, 0, m->board_pmu_node, "pmu", NULL, NULL, false, 0);
 	if (m->board_timer_node >= 0)
 		copy_node(g, 0, m->board_timer_node, "timer", NULL, NULL, false, 0);
 	gen_gic(g);

@@ -111,6 +111,15 @@ static inline unsigned int bm_esr_ec(uint64_t esr)
 const char *bm_esr_ec_name(unsigned int ec);
 
 /*
+ * A payload's own handler for synchronous exceptions taken from EL1 (for
+ * example debug exceptions). It runs first and returns true if it handled
+ * the exception; it may change regs->elr and regs->spsr, which the return
+ * from the exception uses. NULL removes it.
+ */
+typedef bool (*bm_sync_hook_t)(struct bm_regs *regs);
+void bm_set_sync_hook(bm_sync_hook_t fn);
+
+/*
  * Guarded accesses: true and the value if the access completed, false if it
  * took a synchronous exception (any data abort), which is recorded in
  * bm_last_fault() and skipped. Addresses are used as they are (identity map).

@@ -99,6 +99,9 @@ static inline unsigned int bm_current_el(void)
 #define ESR_EC_DABT_CUR	    0x25
 #define ESR_EC_SP_ALIGN	    0x26
 #define ESR_EC_SERROR	    0x2f
+#define ESR_EC_BKPT_CUR	    0x31 /* hardware breakpoint, same EL */
+#define ESR_EC_SSTEP_CUR    0x33 /* software step, same EL */
+#define ESR_EC_WPT_CUR	    0x35 /* watchpoint, same EL */
 #define ESR_EC_BRK64	    0x3c
 #define ESR_DFSC_SEA	    0x10 /* synchronous external abort, not on a table walk */
 #define ESR_DFSC_TRANS_L(n) (0x04 + (n))
