@@ -196,11 +196,12 @@ uint64_t shell_typed(void)
 /* @s starts with the word @w (then ends or a space follows); *@rest after it. */
 static bool word(const char *s, const char *w, const char **rest)
 {
-	size_t n = strlen(w);
-
-	if (memcmp(s, w, n) != 0 || (s[n] && s[n] != ' '))
+	for (; *w; s++, w++)
+		if (*s != *w) /* also where s ends first */
+			return false;
+	if (*s && *s != ' ')
 		return false;
-	for (s += n; *s == ' ';)
+	while (*s == ' ')
 		s++;
 	*rest = s;
 	return true;
