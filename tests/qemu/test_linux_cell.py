@@ -85,6 +85,7 @@ def boot_linux(board, script):
     return r
 
 
+@pytest.mark.smoke
 def test_linux_boots_runs_commands_and_powers_off_its_cell_only(board):
     cmd = ("grep -c processor /proc/cpuinfo; grep MemTotal /proc/meminfo; "
            "dmesg | grep -ciE '(gic|arch_timer|psci|pl011|ttyAMA).*(error|fail|bug|warn)'; "
