@@ -168,15 +168,15 @@ static void v2_spi_route(unsigned int intid, unsigned int cpu)
 	MMIO8(gicd() + GICD_ITARGETSR + intid) = cpu_mask[cpu];
 }
 
-/* The distributor delivers each interrupt to one of its targets. */
+/* 1-of-N, decided here: the lowest CPU of the set, or none. Offering the
+ * interrupt to several CPUs gains nothing, since EL2 acknowledges it at once
+ * on whichever CPU it reaches, guest masked or not; and QEMU's GICv2 model
+ * lets each of them acknowledge the same level SPI, so a guest would take
+ * it twice. */
 static void v2_spi_route_cpus(unsigned int intid, uint32_t cpus)
 {
-	uint8_t mask = 0;
-
-	for (unsigned int cpu = 0; cpu < BH_MAX_CPUS; cpu++)
-		if (cpus & (1U << cpu))
-			mask |= cpu_mask[cpu];
-	MMIO8(gicd() + GICD_ITARGETSR + intid) = mask;
+	MMIO8(gicd() + GICD_ITARGETSR + intid) =
+		cpus ? cpu_mask[__builtin_ctz(cpus)] : (uint8_t)0;
 }
 
 static unsigned int v2_nr_lrs(void)

@@ -96,8 +96,8 @@ bool arch_gic_irq_is_active(unsigned int intid, unsigned int cpu);
 void arch_gic_irq_deactivate(unsigned int intid, unsigned int cpu);
 void arch_gic_spi_set_edge(unsigned int intid, bool edge);
 void arch_gic_spi_route(unsigned int intid, unsigned int cpu);
-/* Route to any of the CPUs in @cpus (bit n: CPU n) where the GIC can pick
- * one of several (GICv2 targets); otherwise to the lowest. None: nowhere. */
+/* Route to one of the CPUs in @cpus (bit n: CPU n): 1-of-N delivery for a
+ * GICv2 target mask. No CPU: the interrupt is delivered nowhere. */
 void arch_gic_spi_route_cpus(unsigned int intid, uint32_t cpus);
 /* The virtual CPU interface of the calling CPU. */
 struct vlr;

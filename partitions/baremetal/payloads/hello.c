@@ -10,6 +10,7 @@ BM_PAYLOAD("hello");
 
 #define COUNT_TO       2000000U
 #define PROGRESS_LINES 4
+#define COUNT_MIN_US   300000 /* the count lasts at least this long */
 #define CANARY_SIZE    (1U << 20)
 #define CANARY_SEED    0x5eedc0deULL
 
@@ -71,6 +72,11 @@ TEST(count)
 			bh_printf("hello: vcpu %u counted %u/%u\n", bm_vcpu_id(), n, COUNT_TO);
 	}
 	EXPECT_EQ(n, COUNT_TO);
+	/* Keep running for a while whatever the speed of the host: cells that
+	 * boot a few milliseconds apart must have intervals that overlap by
+	 * far more than their start skew. */
+	while (bm_cntvct() - t0 < bm_us_to_ticks(COUNT_MIN_US))
+		__asm__ volatile("" : "+r"(n));
 	/* The counter is system-wide (Bulkhead keeps CNTVOFF at 0): cells'
 	 * intervals can be compared to show they ran at the same time. */
 	bh_printf("BM-INTERVAL: start=%lu end=%lu\n", (unsigned long)t0,
