@@ -175,8 +175,7 @@ static void v2_spi_route(unsigned int intid, unsigned int cpu)
  * it twice. */
 static void v2_spi_route_cpus(unsigned int intid, uint32_t cpus)
 {
-	MMIO8(gicd() + GICD_ITARGETSR + intid) =
-		cpus ? cpu_mask[__builtin_ctz(cpus)] : (uint8_t)0;
+	MMIO8(gicd() + GICD_ITARGETSR + intid) = cpus ? cpu_mask[__builtin_ctz(cpus)] : (uint8_t)0;
 }
 
 static unsigned int v2_nr_lrs(void)

@@ -324,6 +324,12 @@ TEST(gicv2_spi_to_two_targets_is_taken_once)
 		bm_test_skip("GICv3 routes with IROUTER: no target masks");
 		return;
 	}
+	if (bm_native()) {
+		/* QEMU's own GICv2 latches a level SPI pending on every target
+		 * CPU and lets each acknowledge it: not 1-of-N, so no baseline. */
+		bm_test_skip("QEMU's GICv2 model delivers a multi-target level SPI to each target");
+		return;
+	}
 	ASSERT_TRUE(bm_plat.ncpus >= 2);
 	ASSERT_EQ(bm_cpu_on(1, vcpu1_main, NULL), PSCI_RET_SUCCESS);
 	start = bm_cntvct();
