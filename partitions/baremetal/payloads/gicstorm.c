@@ -50,7 +50,8 @@ BM_PAYLOAD("gicstorm");
 #define MAX_SECONDS	60
 #define ALL_ONES	0xffffffffU
 
-#define GICD_SIZE	0x10000
+#define GICD_SIZE	0x10000 /* GICv3; a GICv2 distributor is 4 KiB, in a 64 KiB region */
+#define GICD_V2_SIZE	0x1000
 #define GICD_CTLR	0x0000
 #define GICD_ISENABLER	0x0100
 #define GICD_ICENABLER	0x0180
@@ -118,7 +119,7 @@ struct tally {
 	uint64_t aborts;
 };
 
-static struct tally gicd, redist_own, redist_other, frames, gicc_rest;
+static struct tally gicd, redist_own, redist_other, frames, gicc_rest, gicd_rest;
 /* 64 KiB of our own RAM with a known pattern, checked after the storm. */
 #define CANARY(i) (0x5a5a000000000000ULL | (uint64_t)(i))
 static uint64_t canary[8192];
@@ -182,7 +183,13 @@ static void storm_distributor(void)
 {
 	uint64_t d = bm_plat.gicd_base;
 
-	sweep(&gicd, d, GICD_SIZE);
+	if (bm_plat.gic_version == 3) {
+		sweep(&gicd, d, GICD_SIZE);
+	} else {
+		/* Past the architecture's 4 KiB: not a register, not ours. */
+		sweep(&gicd, d, GICD_V2_SIZE);
+		sweep_foreign(&gicd_rest, d + GICD_V2_SIZE, GICD_SIZE - GICD_V2_SIZE, 4);
+	}
 	if (bm_plat.gic_version == 3) {
 		for (unsigned int i = FIRST_SPI; i <= LAST_SPI; i++) {
 			poke64(&gicd, d + GICD_IROUTER + 8 * i, IROUTER_AFF_ALL | IROUTER_IRM);
@@ -384,6 +391,7 @@ TEST(storm)
 		report("redistributor frames beyond ours", &redist_other);
 	} else {
 		report("GICC past our 8 KiB", &gicc_rest);
+		report("GICD past its 4 KiB", &gicd_rest);
 	}
 	report("Bulkhead's GIC frames", &frames);
 
@@ -395,8 +403,9 @@ TEST(storm)
 	EXPECT_EQ(frames.aborts, frames.accesses);
 	EXPECT_TRUE(frames.accesses > 0);
 	EXPECT_EQ(gicc_rest.aborts, gicc_rest.accesses);
+	EXPECT_EQ(gicd_rest.aborts, gicd_rest.accesses);
 	EXPECT_EQ(abort_count() - faults_before,
-		  redist_other.aborts + frames.aborts + gicc_rest.aborts);
+		  redist_other.aborts + frames.aborts + gicc_rest.aborts + gicd_rest.aborts);
 	if (bm_plat.gic_version == 3)
 		EXPECT_TRUE(redist_other.accesses > 0 && redist_own.accesses > 0);
 	else
