@@ -194,7 +194,7 @@ fuzz:
 # ---------------------------------------------------------------- running
 QEMU ?= qemu-system-aarch64
 QEMU_SERIAL_ARGS := -serial mon:stdio $(if $(filter 2,$(QEMU_SERIALS)),-serial null)
-QEMU_ARGS = -machine $(QEMU_MACHINE) -cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
+QEMU_ARGS = -machine $(QEMU_MACHINE) $(QEMU_OPTS) -cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
 	-display none -nic none -kernel $(O)/bulkhead.bin
 
 .PHONY: setup run print-qemu-vars
@@ -207,7 +207,7 @@ run: setup
 	$(QEMU) $(QEMU_ARGS) $(QEMU_SERIAL_ARGS)
 
 print-qemu-vars:
-	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)'"
+	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)'"
 
 # ---------------------------------------------------------------- tests
 UNIT_O := build/unit

@@ -8,5 +8,8 @@ QEMU_CPU     := cortex-a53
 QEMU_SMP     := 4
 QEMU_MEM     := 2G
 QEMU_SERIALS := 2
+# Other options of the machine: its SMMUv3 with stage 2 (QEMU's default is
+# stage 1 only; a real SMMU-500/600/700 has both).
+QEMU_OPTS    := -global arm-smmuv3.stage=nested
 # Same machine, other CPUs: it runs the qemu-virt configurations.
 CONFIG_BOARD := qemu-virt

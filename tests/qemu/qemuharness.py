@@ -130,17 +130,19 @@ def board_vars(board="qemu-virt"):
 
 
 def bulkhead_args(image, board="qemu-virt", machine_extra="", smp=None, serials=None,
-                  uart1=None):
+                  uart1=None, extra=()):
     """QEMU arguments to boot a Bulkhead image on the board's machine.
 
     uart1: QEMU -chardev backend options for the second serial port (e.g.
     "pipe,path=/tmp/x/u1"); by default it is connected to nothing.
+    extra: further QEMU options of the scenario (e.g. PCI devices).
     """
     v = board_vars(board)
     machine = v["QEMU_MACHINE"] + (("," + machine_extra) if machine_extra else "")
     nser = int(serials if serials is not None else v["QEMU_SERIALS"])
     assert not uart1 or nser >= 2, f"{board} has no second serial port"
-    args = ["-machine", machine, "-cpu", v["QEMU_CPU"], "-smp", str(smp or v["QEMU_SMP"]),
+    args = ["-machine", machine] + shlex.split(v.get("QEMU_OPTS", "")) + [
+            "-cpu", v["QEMU_CPU"], "-smp", str(smp or v["QEMU_SMP"]),
             "-m", v["QEMU_MEM"], "-display", "none", "-nic", "none", "-monitor", "none",
             "-name", "bulkhead,debug-threads=on",
             "-serial", "stdio"]
@@ -149,7 +151,7 @@ def bulkhead_args(image, board="qemu-virt", machine_extra="", smp=None, serials=
             args += ["-chardev", f"{uart1},id=uart1", "-serial", "chardev:uart1"]
         else:
             args += ["-serial", "null"]
-    return args + ["-kernel", image]
+    return args + list(extra) + ["-kernel", image]
 
 
 def image_path(config, board="qemu-virt", selftest=None):

@@ -122,6 +122,14 @@ static int irq_intid(const struct dtb *d, int node, int idx, uint32_t *intid)
 	return 0;
 }
 
+/* INTID of the interrupt named @name in 'interrupt-names'. */
+static int irq_by_name(const struct dtb *d, int node, const char *name, uint32_t *intid)
+{
+	int idx = fdt_stringlist_search(d->fdt, node, "interrupt-names", name);
+
+	return idx < 0 ? -1 : irq_intid(d, node, idx, intid);
+}
+
 static void parse_gic(struct model *m)
 {
 	const struct dtb *d = &m->board_dtb;
@@ -194,8 +202,18 @@ static void parse_smmu(struct model *m)
 	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,smmu-v3");
 
 	m->board_smmu_node = node;
-	if (node >= 0 && dt_reg(d, node, 0, &m->board.smmu.base, &m->board.smmu.size))
+	if (node < 0)
+		return;
+	if (dt_reg(d, node, 0, &m->board.smmu.base, &m->board.smmu.size))
 		cfg_error(d, node, "SMMUv3 node without 'reg'");
+	/* Bulkhead takes the event queue and global error interrupts (wired
+	 * SPIs, named as the arm,smmu-v3 binding says). */
+	if (irq_by_name(d, node, "eventq", &m->board.smmu_irq_event) ||
+	    irq_by_name(d, node, "gerror", &m->board.smmu_irq_gerror) ||
+	    m->board.smmu_irq_event < 32 || m->board.smmu_irq_gerror < 32)
+		cfg_error(d, node,
+			  "SMMUv3 needs wired SPIs named \"eventq\" and \"gerror\" in "
+			  "'interrupts'/'interrupt-names'");
 }
 
 static void parse_bulkhead(struct model *m)

@@ -232,6 +232,9 @@ static int emit_tables(const struct model *m, const char *dir)
 	range(f, "\t.vcpu", &b->gic.vcpu);
 	fprintf(f, "\t},\n");
 	range(f, ".smmu", &b->smmu);
+	fprintf(f, "\t.smmu_sid_bits = %u,\n", m->smmu_sid_bits);
+	fprintf(f, "\t.smmu_irq_event = %u,\n", b->smmu_irq_event);
+	fprintf(f, "\t.smmu_irq_gerror = %u,\n", b->smmu_irq_gerror);
 	fprintf(f, "\t.timer_ppi_hyp = %u,\n", b->timer_ppi_hyp);
 	fprintf(f, "\t.timer_ppi_virt = %u,\n", b->timer_ppi_virt);
 	fprintf(f, "\t.timer_ppi_phys = %u,\n", b->timer_ppi_phys);

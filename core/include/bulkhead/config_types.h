@@ -42,12 +42,15 @@ struct bh_board {
 	struct bh_range console; /* PL011 Bulkhead prints to */
 	uint32_t console_irq;	 /* SPI number (GIC INTID - 32) */
 	struct bh_board_gic gic;
-	struct bh_range smmu;	 /* SMMUv3 registers; size 0 if none */
-	uint32_t timer_ppi_hyp;	 /* EL2 physical timer PPI (INTID) */
-	uint32_t timer_ppi_virt; /* EL1 virtual timer PPI (INTID) */
-	uint32_t timer_ppi_phys; /* EL1 physical timer PPI (INTID) */
-	uint32_t pmu_ppi;	 /* PMU overflow PPI (INTID); 0 if the board has none */
-	uint32_t pa_bits;	 /* physical address size of the board's CPUs */
+	struct bh_range smmu;	  /* SMMUv3 registers; size 0 if none */
+	uint32_t smmu_sid_bits;	  /* its stream ID size (the board states it) */
+	uint32_t smmu_irq_event;  /* its event queue interrupt (SPI INTID) */
+	uint32_t smmu_irq_gerror; /* its global error interrupt (SPI INTID) */
+	uint32_t timer_ppi_hyp;	  /* EL2 physical timer PPI (INTID) */
+	uint32_t timer_ppi_virt;  /* EL1 virtual timer PPI (INTID) */
+	uint32_t timer_ppi_phys;  /* EL1 physical timer PPI (INTID) */
+	uint32_t pmu_ppi;	  /* PMU overflow PPI (INTID); 0 if the board has none */
+	uint32_t pa_bits;	  /* physical address size of the board's CPUs */
 };
 
 /* ---- Cells ------------------------------------------------------------- */
