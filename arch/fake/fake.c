@@ -20,7 +20,7 @@ static int console_room = -1;
 static char input_buf[256];
 static size_t input_len, input_pos;
 static unsigned int cpu_id;
-static uint64_t counter;
+static uint64_t counter, counter_step;
 static struct cell **fcells;
 static unsigned int nfcells;
 static struct vlr lrs[16];
@@ -57,6 +57,10 @@ void fake_set_cpu_id(unsigned int cpu)
 void fake_set_counter(uint64_t ticks)
 {
 	counter = ticks;
+}
+void fake_counter_step(uint64_t ticks)
+{
+	counter_step = ticks;
 }
 
 void fake_cells(struct cell **cells, unsigned int n)
@@ -111,7 +115,10 @@ int arch_cpu_start(unsigned int cpu)
 }
 uint64_t arch_counter(void)
 {
-	return counter;
+	uint64_t now = counter;
+
+	counter += counter_step;
+	return now;
 }
 uint64_t arch_counter_freq(void)
 {

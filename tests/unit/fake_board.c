@@ -13,4 +13,5 @@ const struct bh_board bh_board = {
 	.timer_ppi_phys = 30,
 	.pmu_ppi = 23,
 	.pa_bits = 44,
+	.pci_ecam = {0x4010000000, 0x100000},
 };
