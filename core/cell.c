@@ -10,6 +10,7 @@
 #include <bulkhead/console.h>
 #include <bulkhead/core.h>
 #include <bulkhead/errno.h>
+#include <bulkhead/iommu.h>
 #include <bulkhead/printf.h>
 #include <bulkhead/string.h>
 #include <bulkhead/vdev.h>
@@ -143,8 +144,11 @@ static void cell_start(struct cell *c)
 {
 	struct vcpu *boot = c->vcpus[0];
 
-	if (!load_images(c)) {
-		c->state = CELL_STOPPED;
+	/* Its devices DMA only through its own stage 2 from now on; without
+	 * that confirmed it must not run. */
+	if (!load_images(c) || iommu_cell_attach(c)) {
+		bh_printf("cell %s: not started\n", c->cfg->name);
+		WRITE_ONCE(c->state, CELL_STOPPED);
 		return;
 	}
 	lock(c);
@@ -182,7 +186,6 @@ int cells_init(void)
 	}
 	for (unsigned int i = 0; i < ncells; i++) {
 		struct cell *c = &cells[i];
-		int ret;
 
 		c->cfg = &bh_system.cells[i];
 		c->index = i;
@@ -197,6 +200,13 @@ int cells_init(void)
 			c->vcpus[j] = v;
 			pcpu_vcpu[pcpu] = v;
 		}
+	}
+	/* Before any cell runs: every stream blocked, until its cell starts. */
+	iommu_init(&heap);
+	for (unsigned int i = 0; i < ncells; i++) {
+		struct cell *c = &cells[i];
+		int ret;
+
 		vgic_cell_init(c);
 		ret = build_stage2(c);
 		if (ret) {
@@ -218,6 +228,7 @@ int cells_init(void)
 		if (!pcpu_vcpu[cpu] && bh_cpu_online(cpu))
 			console_cpu = cpu;
 	console_start(console_cpu);
+	iommu_start_irqs(console_cpu);
 	__atomic_store_n(&cells_ready, 1, __ATOMIC_RELEASE);
 	for (unsigned int cpu = 0; cpu < BH_NR_CPUS; cpu++)
 		if (cpu != arch_cpu_id() && bh_cpu_online(cpu))
@@ -369,6 +380,13 @@ __noreturn void cell_stop(struct vcpu *v, bool restart, const char *why)
 	vgic_vcpu_reset(v);
 	vgic_cell_reset(c);
 	vpci_cell_stop(c);
+	/* Nothing its devices do lands once this returns: before its memory is
+	 * re-imaged. Unconfirmed, it must not start again. */
+	if (iommu_cell_detach(c) && restart) {
+		bh_printf("cell %s: not restarted: its devices may still reach its memory\n",
+			  c->cfg->name);
+		restart = false;
+	}
 	arch_spin_lock(&c->lock);
 	vuart_flush(c);
 	arch_spin_unlock(&c->lock);

@@ -4,6 +4,7 @@
  * encodes descriptors. Tables are identity-mapped in the hypervisor, so a
  * table's physical address is also its pointer.
  */
+#include <bulkhead/arch.h>
 #include <bulkhead/errno.h>
 #include <bulkhead/pgtable.h>
 
@@ -181,4 +182,17 @@ static size_t count_tables(const struct pgtable *pt, const uint64_t *table, unsi
 size_t pt_table_count(const struct pgtable *pt)
 {
 	return count_tables(pt, pt->root, pt->start_level);
+}
+
+static void clean_tables(const struct pgtable *pt, const uint64_t *table, unsigned int level)
+{
+	arch_clean_dcache_range(table, entries(pt, level) * sizeof(*table));
+	for (size_t i = 0; level < ARCH_PT_LAST_LEVEL && i < entries(pt, level); i++)
+		if (arch_pte_is_table(table[i], level))
+			clean_tables(pt, table_ptr(table[i]), level + 1);
+}
+
+void pt_clean(const struct pgtable *pt)
+{
+	clean_tables(pt, pt->root, pt->start_level);
 }

@@ -219,6 +219,8 @@ static void handle_irq(struct vcpu *v)
 		} else if (intid == bh_board.console_irq) {
 			console_irq();
 			arch_gic_dir(iar);
+		} else if (arch_iommu_irq(intid)) {
+			arch_gic_dir(iar);
 		} else if (intid == bh_board.timer_ppi_hyp) {
 			/* A held interrupt is due for a resample (at guest entry). */
 			arch_hyp_timer_stop();
@@ -301,6 +303,8 @@ __noreturn void arch_cpu_serve_irqs(void)
 			arch_gic_eoi(iar);
 			if (intid == bh_board.console_irq) {
 				console_irq();
+			} else if (arch_iommu_irq(intid)) {
+				/* events reported */
 			} else if (intid == bh_board.timer_ppi_hyp) {
 				console_poll();
 				arm_console_poll();

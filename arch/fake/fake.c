@@ -125,6 +125,16 @@ uint64_t arch_counter_freq(void)
 	return 62500000;
 }
 void arch_cpu_wait(void) {}
+void arch_clean_dcache_range(const void *p, size_t len)
+{
+	(void)p;
+	(void)len;
+}
+void arch_clean_inval_dcache_range(const void *p, size_t len)
+{
+	(void)p;
+	(void)len;
+}
 int arch_mmu_init(void)
 {
 	return 0;

@@ -119,5 +119,41 @@ void arch_vgic_enable(void);
 uint32_t arch_pci_cfg_read(uint16_t bdf, unsigned int offset, unsigned int size);
 void arch_pci_cfg_write(uint16_t bdf, unsigned int offset, unsigned int size, uint32_t value);
 
+/* ---- IOMMU: the cells' DMA (arch/aarch64/smmuv3.c) -------------------- */
+struct page_pool;
+/* What a cell's DMA masters translate through: the very stage-2 table its
+ * CPUs walk, so the two can never drift apart. */
+struct iommu_domain {
+	uint32_t vmid;
+	paddr_t root;
+	unsigned int ia_bits;
+	unsigned int start_level;
+};
+/* A transaction the IOMMU blocked. */
+struct iommu_fault {
+	uint32_t sid;
+	uint64_t addr; /* the address the device used, if addr_valid */
+	bool addr_valid;
+	bool write;
+	const char *reason;
+};
+/* Take the board's IOMMU over, every stream blocked (also those no table
+ * covers); tables for streams up to @max_sid come from @pool. 0, or
+ * -BH_ENODEV (the board has none), -BH_ENOTSUP (it cannot translate for
+ * cells: it said why), -BH_ENOMEM, -BH_ETIMEDOUT. */
+int arch_iommu_init(struct page_pool *pool, uint32_t max_sid);
+/* The largest IPA size the IOMMU's stage 2 takes (0 if there is none). */
+unsigned int arch_iommu_ia_bits(void);
+/* Streams @sids translate through @d, or are blocked (@d NULL); what the
+ * IOMMU cached of them and of VMID @vmid is invalidated. Done when this
+ * returns 0; -BH_ETIMEDOUT if the IOMMU did not confirm (it said so). */
+int arch_iommu_set(const uint32_t *sids, unsigned int n, uint32_t vmid,
+		   const struct iommu_domain *d);
+/* An IOMMU interrupt: events go to iommu_fault_report(). False if @intid
+ * is not the IOMMU's. */
+bool arch_iommu_irq(unsigned int intid);
+/* Core: the IOMMU blocked a transaction. */
+void iommu_fault_report(const struct iommu_fault *f);
+
 /* ---- Descriptor encoding used by core/pgtable.c ------------------------ */
 #include <arch/pte.h>

@@ -8,3 +8,5 @@
 #define BH_ERANGE    4
 #define BH_ETIMEDOUT 5
 #define BH_EIO	     6
+#define BH_ENODEV    7
+#define BH_ENOTSUP   8

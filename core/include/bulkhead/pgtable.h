@@ -45,3 +45,6 @@ int pt_map(struct pgtable *pt, uint64_t va, paddr_t pa, uint64_t size, unsigned 
 uint64_t pt_lookup(const struct pgtable *pt, uint64_t va, unsigned int *level);
 /* Number of table pages the map uses (for reports and tests). */
 size_t pt_table_count(const struct pgtable *pt);
+/* Clean every table to the point of coherency, for a walker that does not
+ * snoop the CPUs' caches (an IOMMU). */
+void pt_clean(const struct pgtable *pt);
