@@ -45,55 +45,55 @@
 #define CFG_EXT_START	0x100 /* extended capabilities (PCIe) */
 #define CFG_SIZE	0x1000
 
-#define CMD_IO		BIT(0)
-#define CMD_MEM		BIT(1)
-#define STATUS_CAPS	BIT(4)
-#define HEADER_TYPE	0x7f /* without the multi-function bit */
-#define BAR_IO		BIT(0)
-#define BAR_TYPE_SHIFT	1
-#define BAR_TYPE_WIDTH	2
-#define BAR_TYPE_64	2
-#define BAR_IO_ADDR	0xfffffffcU
-#define BAR_MEM_ADDR	0xfffffff0U
-#define ROM_ADDR	0xfffff800U
-#define ROM_ENABLE	BIT(0)
-#define NBARS		7 /* BAR0-5, then the expansion ROM */
-#define ROM		6
+#define CMD_IO	       BIT(0)
+#define CMD_MEM	       BIT(1)
+#define STATUS_CAPS    BIT(4)
+#define HEADER_TYPE    0x7f /* without the multi-function bit */
+#define BAR_IO	       BIT(0)
+#define BAR_TYPE_SHIFT 1
+#define BAR_TYPE_WIDTH 2
+#define BAR_TYPE_64    2
+#define BAR_IO_ADDR    0xfffffffcU
+#define BAR_MEM_ADDR   0xfffffff0U
+#define ROM_ADDR       0xfffff800U
+#define ROM_ENABLE     BIT(0)
+#define NBARS	       7 /* BAR0-5, then the expansion ROM */
+#define ROM	       6
 
 /* Capabilities */
-#define CAP_MSI		0x05
-#define CAP_PCIE	0x10
-#define CAP_MSIX	0x11
-#define CAP_AF		0x13
-#define MSI_CTRL	2
-#define MSI_CTRL_64	BIT(7)
-#define MSI_CTRL_MASK	BIT(8)
-#define MSIX_LEN	12
-#define PCIE_DEVCAP	4
-#define DEVCAP_FLR	BIT(28)
-#define PCIE_DEVCTL	8
-#define DEVCTL_FLR	BIT(15)
-#define PCIE_DEVSTA	10
-#define DEVSTA_TRPND	BIT(5)
-#define AF_CAP		3
-#define AF_CAP_TP	BIT(0)
-#define AF_CAP_FLR	BIT(1)
-#define AF_CTRL		4
-#define AF_CTRL_FLR	BIT(0)
-#define AF_STATUS	5
-#define AF_STATUS_TP	BIT(0)
-#define EXT_ATS		0x0f
-#define EXT_SRIOV	0x10
-#define EXT_PRI		0x13
-#define EXT_REBAR	0x15
-#define EXT_PASID	0x1b
-#define EXT_VF_REBAR	0x24
-#define EXT_NEXT_SHIFT	20
+#define CAP_MSI	       0x05
+#define CAP_PCIE       0x10
+#define CAP_MSIX       0x11
+#define CAP_AF	       0x13
+#define MSI_CTRL       2
+#define MSI_CTRL_64    BIT(7)
+#define MSI_CTRL_MASK  BIT(8)
+#define MSIX_LEN       12
+#define PCIE_DEVCAP    4
+#define DEVCAP_FLR     BIT(28)
+#define PCIE_DEVCTL    8
+#define DEVCTL_FLR     BIT(15)
+#define PCIE_DEVSTA    10
+#define DEVSTA_TRPND   BIT(5)
+#define AF_CAP	       3
+#define AF_CAP_TP      BIT(0)
+#define AF_CAP_FLR     BIT(1)
+#define AF_CTRL	       4
+#define AF_CTRL_FLR    BIT(0)
+#define AF_STATUS      5
+#define AF_STATUS_TP   BIT(0)
+#define EXT_ATS	       0x0f
+#define EXT_SRIOV      0x10
+#define EXT_PRI	       0x13
+#define EXT_REBAR      0x15
+#define EXT_PASID      0x1b
+#define EXT_VF_REBAR   0x24
+#define EXT_NEXT_SHIFT 20
 
-#define MAX_STD_CAPS	48 /* what fits in 0x40..0xff */
-#define MAX_EXT_CAPS	64
-#define MAX_HIDDEN	8
-#define MAX_FIXUPS	(MAX_HIDDEN + 1)
+#define MAX_STD_CAPS 48 /* what fits in 0x40..0xff */
+#define MAX_EXT_CAPS 64
+#define MAX_HIDDEN   16
+#define MAX_FIXUPS   (MAX_HIDDEN + 1)
 
 #define FLR_WAIT_US	100000	/* PCIe: no request to a function within 100 ms of its FLR */
 #define FLR_READY_US	1000000 /* then it may answer "not ready" for a while longer */
@@ -507,7 +507,7 @@ static uint32_t read_dword(const struct vfunc *f, unsigned int dw)
 			v = (v & ~(0xffU << sh)) | (uint32_t)f->fix[i].next << sh;
 		else if (off == dw && off >= CFG_EXT_START)
 			v = (v & ((1U << EXT_NEXT_SHIFT) - 1)) | (uint32_t)f->fix[i].next
-								  << EXT_NEXT_SHIFT;
+									 << EXT_NEXT_SHIFT;
 	}
 	if (dw == CFG_INT_LINE && f->hide_pin)
 		v &= ~(0xffU << 8);
@@ -616,9 +616,9 @@ static void init_func(struct vpci *p, struct vfunc *f, const struct bh_pci_func 
 		f->hide_pin = true;
 	}
 	f->visible = true;
-	bh_printf("cell %s: PCI %s [%04x:%04x], INT%c = INTID %u%s%s%s\n", cell, name,
-		  id & 0xffff, id >> 16, 'A' + f->pin - 1, cf->intid,
-		  f->flr ? ", FLR at stop" : "", hidden[0] ? "; hidden: " : "", hidden);
+	bh_printf("cell %s: PCI %s [%04x:%04x], INT%c = INTID %u%s%s%s\n", cell, name, id & 0xffff,
+		  id >> 16, 'A' + f->pin - 1, cf->intid, f->flr ? ", FLR at stop" : "",
+		  hidden[0] ? "; hidden: " : "", hidden);
 }
 
 int vpci_cell_init(struct cell *c)

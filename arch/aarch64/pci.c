@@ -15,8 +15,7 @@ static uintptr_t cfg_addr(uint16_t bdf, unsigned int offset, unsigned int size)
 {
 	const struct bh_range *e = &bh_board.pci_ecam;
 
-	if (!e->size || (bdf >> 8) != bh_board.pci_root_bus || offset >= 4096 ||
-	    offset % size)
+	if (!e->size || (bdf >> 8) != bh_board.pci_root_bus || offset >= 4096 || offset % size)
 		return 0;
 	return (uintptr_t)(e->base + ((uint64_t)(bdf & 0xff) << ECAM_FN_SHIFT) + offset);
 }

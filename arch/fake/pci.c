@@ -81,8 +81,9 @@ void fake_pci_bar(unsigned int devfn, unsigned int i, uint64_t size, uint32_t fl
 	uint64_t mask = ~(size - 1);
 
 	fake_pci_set(devfn, off, 4, flags);
-	set_wmask(devfn, off, 4, i == 6 ? ((uint32_t)mask & 0xfffff800U) | 1
-						 : (uint32_t)mask & ((flags & 1) ? ~3U : ~0xfU));
+	set_wmask(devfn, off, 4,
+		  i == 6 ? ((uint32_t)mask & 0xfffff800U) | 1
+			 : (uint32_t)mask & ((flags & 1) ? ~3U : ~0xfU));
 	if (((flags >> 1) & 3) == 2 && i < 5)
 		set_wmask(devfn, off + 4, 4, (uint32_t)(mask >> 32));
 }
@@ -170,7 +171,8 @@ void arch_pci_cfg_write(uint16_t bdf, unsigned int offset, unsigned int size, ui
 	for (unsigned int i = 0; i < size; i++) {
 		uint8_t m = f->wmask[offset + i];
 
-		f->cfg[offset + i] = (uint8_t)((f->cfg[offset + i] & ~m) | ((value >> (8 * i)) & m));
+		f->cfg[offset + i] =
+			(uint8_t)((f->cfg[offset + i] & ~m) | ((value >> (8 * i)) & m));
 	}
 	/* A BAR that now holds its size mask (all implemented bits set). */
 	for (unsigned int b = 0; b < 7; b++) {

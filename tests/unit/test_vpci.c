@@ -43,7 +43,8 @@ static struct pcifix *setup_n(const unsigned int *devfns, unsigned int n)
 	fake_console_reset();
 	p.f = cellfix_new("pci", 0, 1, NULL, 0);
 	for (unsigned int i = 0; i < n; i++)
-		p.funcs[i] = (struct bh_pci_func){.bdf = (uint16_t)devfns[i], .pin = 1, .intid = 37};
+		p.funcs[i] =
+			(struct bh_pci_func){.bdf = (uint16_t)devfns[i], .pin = 1, .intid = 37};
 	p.f->cfg.npci_funcs = n;
 	p.f->cfg.pci_funcs = p.funcs;
 	p.f->cfg.npci_windows = 2;
@@ -84,11 +85,11 @@ static void machine(void)
 }
 
 /* Bulkhead printed @line (a whole line or a part of one). */
-#define EXPECT_PRINTED(line)                                                              \
-	do {                                                                              \
-		if (!strstr(fake_console_output(), line))                                 \
+#define EXPECT_PRINTED(line)                                                                  \
+	do {                                                                                  \
+		if (!strstr(fake_console_output(), line))                                     \
 			ut_fail(__FILE__, __LINE__, "not printed: \"%s\"; output:\n%s", line, \
-				fake_console_output());                                   \
+				fake_console_output());                                       \
 	} while (0)
 
 static int access(struct pcifix *p, unsigned int devfn, unsigned int off, unsigned int size,
@@ -380,10 +381,10 @@ TEST(vpci_bridges_and_absent_functions_hidden)
 	EXPECT_EQ(rd(p, 5 << 3, 0, 4), 0xffffffff);
 	EXPECT_EQ(fake_pci_get(1 << 3, 4, 2), 0); /* quiesced all the same */
 	EXPECT_PRINTED("cell pci: PCI 00:01.0 is a bridge (header type 1): bridges and buses "
-			   "behind them are not supported; the cell does not see it");
+		       "behind them are not supported; the cell does not see it");
 	EXPECT_PRINTED("cell pci: PCI 00:05.0 is not there; the cell does not see it");
 	EXPECT_PRINTED("cell pci: PCI 00:02.0 [1af4:1001], INTA = "
-						  "INTID 37\r\n");
+		       "INTID 37\r\n");
 }
 
 TEST(vpci_pin_other_than_configured)
@@ -396,7 +397,7 @@ TEST(vpci_pin_other_than_configured)
 	EXPECT_EQ(rd(p, DEV2, 0x3d, 1), 0);
 	EXPECT_EQ(rd(p, DEV2, 0x3c, 4) >> 8 & 0xff, 0);
 	EXPECT_PRINTED("raises INTB, but the configuration gives it "
-						  "INTA");
+		       "INTA");
 }
 
 TEST(vpci_boot_quiesces)
@@ -439,12 +440,12 @@ TEST(vpci_stop_quiesces_and_resets)
 	EXPECT_EQ(fake_pci_get(DEV2, 4, 2), 0);
 	EXPECT_EQ(fake_pci_get(DEV3, 4, 2), 0);
 	EXPECT_EQ(fake_pci[DEV2].flrs, 1);
-	EXPECT_EQ(fake_pci_get(DEV2, 0x10, 4), 0); /* reset by the FLR */
+	EXPECT_EQ(fake_pci_get(DEV2, 0x10, 4), 0);     /* reset by the FLR */
 	EXPECT_EQ(fake_pci_get(DEV3, 0x10, 4), WIN32); /* no FLR: kept, inside */
 	EXPECT_EQ(rd(p, DEV3, 0x10, 4), WIN32);
 	EXPECT_EQ(rd(p, DEV2, 0x18, 4), 0xc);
 	EXPECT_PRINTED("cell pci: PCI: 2 function(s) stopped (decoding and bus mastering off), "
-			   "1 reset (FLR); 1 BAR or decoding write(s) refused\r\n");
+		       "1 reset (FLR); 1 BAR or decoding write(s) refused\r\n");
 }
 
 TEST(vpci_cell_without_functions_has_no_ecam)

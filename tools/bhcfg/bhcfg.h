@@ -182,9 +182,9 @@ struct model {
 	int board_timer_node;
 	int board_smmu_node;
 	int board_pmu_node;
-	struct cfg_pci_host pci;    /* the first pci-host-ecam-generic node */
-	const char *pci_unusable;   /* why it cannot be used, if it cannot */
-	uint32_t smmu_sid_bits; /* SMMU_IDR1.SIDSIZE, /bulkhead/smmu-stream-id-bits */
+	struct cfg_pci_host pci;  /* the first pci-host-ecam-generic node */
+	const char *pci_unusable; /* why it cannot be used, if it cannot */
+	uint32_t smmu_sid_bits;	  /* SMMU_IDR1.SIDSIZE, /bulkhead/smmu-stream-id-bits */
 	int board_cpu_node[BH_MAX_CPUS];
 
 	uint64_t stage2_bytes; /* heap the cells' stage-2 tables take at most */

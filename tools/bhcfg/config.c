@@ -648,8 +648,7 @@ static void parse_pci(struct model *m, struct cfg_cell *c)
 	uint32_t times[CFG_MAX_PCI] = {0};
 
 	c->has_pci_win32 = get_u64(c, d, c->node, "pci-window-size", &c->pci_win32_size) == P_OK;
-	c->has_pci_win64 =
-		get_u64(c, d, c->node, "pci-window64-size", &c->pci_win64_size) == P_OK;
+	c->has_pci_win64 = get_u64(c, d, c->node, "pci-window64-size", &c->pci_win64_size) == P_OK;
 	c->has_pci_ecam_ipa = get_u64(c, d, c->node, "pci-ecam-ipa", &c->pci_ecam_ipa) == P_OK;
 	if (!p)
 		return;
@@ -664,12 +663,13 @@ static void parse_pci(struct model *m, struct cfg_cell *c)
 		uint32_t j = 0;
 
 		if (!pci_parse_function(s, &bdf, &pin)) {
-			cell_error(c, d, c->node,
-				   "'pci-functions': \"%s\" is not a PCI function: write "
-				   "bus:device.function in hex as lspci does, e.g. \"00:02.0\", "
-				   "optionally followed by the INTx pin it raises (\"00:02.1 INTB\"; "
-				   "INTA if not given)",
-				   msg_str(s));
+			cell_error(
+				c, d, c->node,
+				"'pci-functions': \"%s\" is not a PCI function: write "
+				"bus:device.function in hex as lspci does, e.g. \"00:02.0\", "
+				"optionally followed by the INTx pin it raises (\"00:02.1 INTB\"; "
+				"INTA if not given)",
+				msg_str(s));
 			continue;
 		}
 		while (j < c->npci && c->pci[j].bdf != bdf)

@@ -517,8 +517,8 @@ static void gen_pci(struct gen *g)
 {
 	const struct model *m = g->m;
 	const struct cfg_cell *c = g->c;
-	uint32_t ranges[2 * 7], map[CFG_MAX_PCI * 8], bus[2] = {m->board.pci_root_bus,
-								  m->board.pci_root_bus};
+	uint32_t ranges[2 * 7], map[CFG_MAX_PCI * 8],
+		bus[2] = {m->board.pci_root_bus, m->board.pci_root_bus};
 	static const uint32_t mask[4] = {0xffff00, 0, 0, 7}; /* bus, device, function; pin */
 	uint64_t reg[2] = {c->pci_ecam_ipa, VECAM_SIZE};
 	uint32_t n = 0;
@@ -558,8 +558,14 @@ static void gen_pci(struct gen *g)
 	for (uint32_t i = 0; i < c->npci; i++) {
 		const struct cfg_pci_fn *fn = &c->pci[i];
 		/* child address, pin; the vGIC (#address-cells 0); its SPI, level */
-		const uint32_t e[8] = {(uint32_t)fn->bdf << 8, 0, 0, fn->pin, g->gic_ph,
-				       GIC_SPI_TYPE, fn->intid - 32, IRQ_LEVEL_HIGH};
+		const uint32_t e[8] = {(uint32_t)fn->bdf << 8,
+				       0,
+				       0,
+				       fn->pin,
+				       g->gic_ph,
+				       GIC_SPI_TYPE,
+				       fn->intid - 32,
+				       IRQ_LEVEL_HIGH};
 
 		for (uint32_t k = 0; k < 8; k++)
 			map[n++] = cpu_to_fdt32(e[k]);

@@ -143,7 +143,8 @@ static void emit_cell_arrays(const struct cfg_cell *c, FILE *f)
 		fprintf(f, "static const struct bh_pci_func cell_%s_pci_funcs[] = {\n", s);
 		for (uint32_t i = 0; i < c->npci; i++)
 			fprintf(f, "\t{.bdf = 0x%x, .pin = %u, .intid = %u}, /* %s */\n",
-				c->pci[i].bdf, c->pci[i].pin, c->pci[i].intid, bdf_str(c->pci[i].bdf));
+				c->pci[i].bdf, c->pci[i].pin, c->pci[i].intid,
+				bdf_str(c->pci[i].bdf));
 		fprintf(f, "};\n");
 		fprintf(f, "static const struct bh_pci_window cell_%s_pci_windows[] = {\n", s);
 		for (uint32_t i = 0; i < c->npci_windows; i++)

@@ -46,8 +46,7 @@ bool pci_parse_function(const char *s, uint16_t *bdf, uint8_t *pin)
 	for (int i = 0; i < 7; i++)
 		if (!(i == 2 ? s[i] == ':' : i == 5 ? s[i] == '.' : isxdigit((unsigned char)s[i])))
 			return false;
-	if (sscanf(s, "%2x:%2x.%1x%n", &bus, &dev, &fn, &n) != 3 || n != 7 || dev > 0x1f ||
-	    fn > 7)
+	if (sscanf(s, "%2x:%2x.%1x%n", &bus, &dev, &fn, &n) != 3 || n != 7 || dev > 0x1f || fn > 7)
 		return false;
 	*bdf = (uint16_t)(bus << 8 | dev << 3 | fn);
 	*pin = 1;
@@ -175,7 +174,8 @@ static uint32_t intx_line(struct model *m, struct cfg_cell *c, const struct cfg_
 			const uint32_t *spec = e + PCI_INT_CELLS + 1 + pac;
 
 			if (parent != m->board_gic_node || pic != 3 ||
-			    fdt32_to_cpu(spec[0]) != GIC_SPI || fdt32_to_cpu(spec[1]) + 32 > SPI_LAST) {
+			    fdt32_to_cpu(spec[0]) != GIC_SPI ||
+			    fdt32_to_cpu(spec[1]) + 32 > SPI_LAST) {
 				cell_error(c, d, c->node,
 					   "PCI function %s: its INT%c goes to %s, which is not an "
 					   "SPI of the GIC",
@@ -187,9 +187,10 @@ static uint32_t intx_line(struct model *m, struct cfg_cell *c, const struct cfg_
 		}
 		i += PCI_INT_CELLS + 1 + (int)(pac + pic);
 	}
-	cell_error(c, d, c->node,
-		   "PCI function %s: the host bridge's interrupt-map (%s) has no line for its INT%c",
-		   bdf_str(fn->bdf), bridge_path(m), 'A' + fn->pin - 1);
+	cell_error(
+		c, d, c->node,
+		"PCI function %s: the host bridge's interrupt-map (%s) has no line for its INT%c",
+		bdf_str(fn->bdf), bridge_path(m), 'A' + fn->pin - 1);
 	return 0;
 }
 
@@ -231,13 +232,14 @@ static bool stream_id(struct model *m, struct cfg_cell *c, struct cfg_pci_fn *fn
 
 /* ---- windows -------------------------------------------------------------- */
 
-static uint64_t align_for(uint64_t size)
+/* BARs are aligned to their size: a slice aligned like the largest power
+ * of two it holds takes the largest BAR it can; no more aligned than the
+ * window itself, or a large slice would waste what comes before it. */
+static uint64_t align_for(uint64_t size, uint64_t window)
 {
 	uint64_t a = SZ_4K;
 
-	/* BARs are aligned to their size: a slice aligned like the largest
-	 * power of two it holds takes the largest BAR it can. */
-	while (a <= size / 2)
+	while (a <= size / 2 && (!window || a < (window & -window)))
 		a *= 2;
 	return a;
 }
@@ -246,7 +248,7 @@ static void give_window(struct model *m, struct cfg_cell *c, struct cfg_pci_win 
 			const char *key, const char *what)
 {
 	const struct dtb *d = &m->config_dtb;
-	uint64_t align = align_for(size), bus, off;
+	uint64_t align = align_for(size, w->bus), bus, off;
 
 	if (!size)
 		return;
@@ -345,11 +347,6 @@ static void check_cell_pci(struct model *m, struct cfg_cell *c, uint32_t cj)
 		fn->ok = fn->intid != 0;
 		if (fdt_getprop(m->board_dtb.fdt, h->node, "iommu-map", NULL)) {
 			fn->ok &= stream_id(m, c, fn);
-			if (fn->ok)
-				cfg_warn(d, c->node,
-					 "PCI function %s can do DMA behind the SMMU, which Bulkhead "
-					 "does not program yet, so it can DMA anywhere",
-					 bdf_str(fn->bdf));
 		} else if (!c->dma_unprotected) {
 			cell_error(c, d, c->node,
 				   "PCI function %s can do DMA and no SMMU stands in front of the "
@@ -376,18 +373,23 @@ static void check_cell_pci(struct model *m, struct cfg_cell *c, uint32_t cj)
 				 bdf_str(fn->bdf), bdf_str((uint16_t)(fn->bdf & ~7U)));
 	}
 	if (c->has_pci_win32 && !h->has_win32 && size32)
-		cell_error(c, d, c->node, "'pci-window-size' given, but the host bridge %s has no "
-					  "32-bit memory window", bridge_path(m));
+		cell_error(c, d, c->node,
+			   "'pci-window-size' given, but the host bridge %s has no "
+			   "32-bit memory window",
+			   bridge_path(m));
 	else if (h->has_win32)
 		give_window(m, c, &h->win32, size32, "pci-window-size", "32-bit");
 	if (c->has_pci_win64 && !h->has_win64 && size64)
-		cell_error(c, d, c->node, "'pci-window64-size' given, but the host bridge %s has no "
-					  "64-bit memory window", bridge_path(m));
+		cell_error(c, d, c->node,
+			   "'pci-window64-size' given, but the host bridge %s has no "
+			   "64-bit memory window",
+			   bridge_path(m));
 	else if (h->has_win64)
 		give_window(m, c, &h->win64, size64, "pci-window64-size", "64-bit");
 	if (!c->npci_windows && !c->errors)
-		cell_error(c, d, c->node, "the cell's PCI functions get no memory window for their "
-					  "BARs: give 'pci-window-size' or 'pci-window64-size'");
+		cell_error(c, d, c->node,
+			   "the cell's PCI functions get no memory window for their "
+			   "BARs: give 'pci-window-size' or 'pci-window64-size'");
 }
 
 void check_pci(struct model *m)
@@ -413,7 +415,8 @@ void check_pci_streams(struct model *m)
 				continue;
 			if (m->smmu_sid_bits < 32 && fn->sid >> m->smmu_sid_bits) {
 				cell_error(c, d, c->node,
-					   "PCI function %s: its stream ID %u (%#x, from the iommu-map "
+					   "PCI function %s: its stream ID %u (%#x, from the "
+					   "iommu-map "
 					   "of %s) is wider than the SMMU's %u-bit stream IDs "
 					   "(smmu-stream-id-bits)",
 					   bdf_str(fn->bdf), fn->sid, fn->sid, bridge_path(m),

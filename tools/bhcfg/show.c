@@ -149,7 +149,9 @@ static void show_cell(const struct model *m, const struct cfg_cell *c, uint32_t 
 	for (uint32_t i = 0; i < c->ndev; i++)
 		show_dev(m, &c->dev[i], f);
 	if (c->npci)
-		fprintf(f, "  PCI         configuration space (vECAM, root bus %02x) at IPA %#llx (1 MiB)\n",
+		fprintf(f,
+			"  PCI         configuration space (vECAM, root bus %02x) at IPA %#llx (1 "
+			"MiB)\n",
 			m->board.pci_root_bus, ULL(c->pci_ecam_ipa));
 	for (uint32_t i = 0; i < c->npci; i++)
 		fprintf(f, "                %s, INT%c = INTID %u%s\n", bdf_str(c->pci[i].bdf),

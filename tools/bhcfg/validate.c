@@ -764,7 +764,8 @@ static void check_pci_irqs(struct model *m, struct cfg_cell *c, uint32_t cj)
 		if (!fn->ok || have)
 			continue;
 		if (c->nirqs >= CFG_MAX_IRQS) {
-			cell_error(c, d, c->node, "more than %d interrupts in one cell", CFG_MAX_IRQS);
+			cell_error(c, d, c->node, "more than %d interrupts in one cell",
+				   CFG_MAX_IRQS);
 			return;
 		}
 		c->irqs[c->nirqs++] = (uint16_t)fn->intid;
@@ -982,8 +983,9 @@ static void check_ipa(struct model *m, struct cfg_cell *c)
 		w[n++] = (struct ipawin){W_EMU,		  c->console_ipa,	 VUART_SIZE, 0,
 					 c->console_node, "console UART (vUART", NULL};
 	if (c->npci) /* the virtual ECAM and the PCI windows (1:1) */
-		w[n++] = (struct ipawin){W_EMU, c->pci_ecam_ipa, VECAM_SIZE, 0, -1,
-					 "PCI configuration space (vECAM", NULL};
+		w[n++] = (struct ipawin){
+			W_EMU, c->pci_ecam_ipa, VECAM_SIZE, 0, -1, "PCI configuration space (vECAM",
+			NULL};
 	for (uint32_t i = 0; i < c->npci_windows; i++)
 		w[n++] = (struct ipawin){W_PCI,
 					 c->pci_windows[i].base,

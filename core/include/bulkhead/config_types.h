@@ -51,8 +51,9 @@ struct bh_board {
 	uint32_t timer_ppi_phys;  /* EL1 physical timer PPI (INTID) */
 	uint32_t pmu_ppi;	  /* PMU overflow PPI (INTID); 0 if the board has none */
 	uint32_t pa_bits;	  /* physical address size of the board's CPUs */
-	struct bh_range pci_ecam; /* PCI host bridge: ECAM of its root bus (1 MiB); size 0 if none */
-	uint32_t pci_root_bus;	  /* the root bus number (first of its bus-range) */
+	struct bh_range
+		pci_ecam;      /* PCI host bridge: ECAM of its root bus (1 MiB); size 0 if none */
+	uint32_t pci_root_bus; /* the root bus number (first of its bus-range) */
 };
 
 /* ---- Cells ------------------------------------------------------------- */
@@ -99,8 +100,8 @@ enum bh_fault_policy {
 
 /* A PCI function a cell owns (on the host bridge's root bus). */
 struct bh_pci_func {
-	uint16_t bdf;	/* bus << 8 | device << 3 | function */
-	uint8_t pin;	/* INTx pin the configuration gave it: 1..4 = INTA..INTD */
+	uint16_t bdf; /* bus << 8 | device << 3 | function */
+	uint8_t pin;  /* INTx pin the configuration gave it: 1..4 = INTA..INTD */
 	uint8_t pad;
 	uint32_t intid; /* its INTx line after swizzling: an SPI INTID among the cell's irqs */
 };

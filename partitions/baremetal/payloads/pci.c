@@ -18,26 +18,26 @@
 
 BM_PAYLOAD("pci");
 
-#define CFG_COMMAND  0x04
-#define CFG_STATUS   0x06
-#define CFG_HEADER   0x0e
-#define CFG_BAR0     0x10
-#define CFG_CAP_PTR  0x34
-#define CFG_INT_PIN  0x3d
-#define CMD_MEM	     (1U << 1)
-#define CMD_IO	     (1U << 0)
-#define STATUS_CAPS  (1U << 4)
-#define CAP_MSI	     0x05
-#define CAP_MSIX     0x11
-#define EDU_VENDOR   0x11e81234U /* device << 16 | vendor */
-#define EDU_ID	     0x00
-#define EDU_ID_VALUE 0x010000edU
-#define EDU_LIVENESS 0x04
-#define EDU_IRQ_STAT 0x24
+#define CFG_COMMAND   0x04
+#define CFG_STATUS    0x06
+#define CFG_HEADER    0x0e
+#define CFG_BAR0      0x10
+#define CFG_CAP_PTR   0x34
+#define CFG_INT_PIN   0x3d
+#define CMD_MEM	      (1U << 1)
+#define CMD_IO	      (1U << 0)
+#define STATUS_CAPS   (1U << 4)
+#define CAP_MSI	      0x05
+#define CAP_MSIX      0x11
+#define EDU_VENDOR    0x11e81234U /* device << 16 | vendor */
+#define EDU_ID	      0x00
+#define EDU_ID_VALUE  0x010000edU
+#define EDU_LIVENESS  0x04
+#define EDU_IRQ_STAT  0x24
 #define EDU_IRQ_RAISE 0x60
-#define EDU_IRQ_ACK  0x64
-#define EDU_BAR_SIZE 0x100000U
-#define WAIT_US	     1000000
+#define EDU_IRQ_ACK   0x64
+#define EDU_BAR_SIZE  0x100000U
+#define WAIT_US	      1000000
 
 static uint64_t ecam, win, winsize, foreign;
 static unsigned int devfn, intid;
@@ -65,7 +65,8 @@ static bool arg(const char *key, uint64_t *val, bool bdf)
 					k++;
 				else
 					d[k] = d[k] * 16 +
-					       (unsigned int)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
+					       (unsigned int)(*s <= '9' ? *s - '0'
+									: (*s | 0x20) - 'a' + 10);
 			}
 			*val = d[0] << 8 | d[1] << 3 | d[2];
 			return k == 2;
@@ -75,8 +76,7 @@ static bool arg(const char *key, uint64_t *val, bool bdf)
 			s += 2;
 		}
 		for (; *s && *s != ' '; s++)
-			v = v * base +
-			    (uint64_t)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
+			v = v * base + (uint64_t)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
 		*val = v;
 		return true;
 	}
@@ -188,7 +188,8 @@ TEST(no_msi_capability)
 	unsigned int n = 0;
 
 	ASSERT_TRUE(rd16(devfn, CFG_STATUS) & STATUS_CAPS);
-	for (uint32_t p = rd8(devfn, CFG_CAP_PTR) & 0xfc; p && n < 48; p = rd8(devfn, p + 1) & 0xfc) {
+	for (uint32_t p = rd8(devfn, CFG_CAP_PTR) & 0xfc; p && n < 48;
+	     p = rd8(devfn, p + 1) & 0xfc) {
 		uint32_t capid = rd8(devfn, p);
 
 		bh_printf("pci: capability 0x%02x at 0x%02x\n", capid, p);

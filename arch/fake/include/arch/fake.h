@@ -56,9 +56,9 @@ struct fake_pci_fn {
 	uint8_t cfg[4096];
 	uint8_t wmask[4096];
 	unsigned int writes;
-	unsigned int flrs;     /* function-level resets done */
-	unsigned int flr_ctl;  /* PCIe Device Control offset, if it can FLR */
-	bool saw_all_ones[7];  /* a BAR (or the ROM) once held its size probe */
+	unsigned int flrs;    /* function-level resets done */
+	unsigned int flr_ctl; /* PCIe Device Control offset, if it can FLR */
+	bool saw_all_ones[7]; /* a BAR (or the ROM) once held its size probe */
 };
 extern struct fake_pci_fn fake_pci[256];
 void fake_pci_reset(void);
