@@ -417,6 +417,7 @@ int arch_iommu_init(struct page_pool *pool, uint32_t max_sid)
 	uint32_t cr1 = 0;
 	int ret;
 
+	smmu.on = false;
 	if (!bh_board.smmu.size)
 		return -BH_ENODEV;
 	smmu.pool = pool;
