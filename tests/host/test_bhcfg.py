@@ -1024,13 +1024,14 @@ def test_stage2_tables_must_fit_in_hypervisor_memory(run, tmp_path, test_board):
     kernel = 'kernel { file = "big.bin"; load = <0x0 0x40200000>; };'
     r = run(system(cell(kernel=kernel)), board=board)
     assert_error(r, E("/", "the bundled images and device trees (2035712 bytes) and the "
-                      "cells' stage-2 translation tables (up to 73728 bytes) do not fit in "
-                      "the hypervisor's memory (2097152 bytes)"))
+                      "cells' stage-2 and SMMU translation tables (up to 90112 bytes) do not "
+                      "fit in the hypervisor's memory (2097152 bytes)"))
     r = run(system(cell()))
     assert_ok(r)
     # A root of at most 16 pages, a level-1 and a level-2 table; the 16 MiB region is
-    # mapped in 2 MiB blocks and the emulated devices are not mapped: 18 pages.
-    assert "#define BH_STAGE2_TABLES_SIZE 0x12000" in (r.out / "config.h").read_text()
+    # mapped in 2 MiB blocks and the emulated devices are not mapped: 18 pages. The
+    # SMMU's two queues and its (one-entry) stream table, with room for alignment: 4.
+    assert "#define BH_STAGE2_TABLES_SIZE 0x16000" in (r.out / "config.h").read_text()
 
 
 SECOND_COPY = '/ { cells { a { bootargs = "again"; }; }; };\n'

@@ -1221,9 +1221,42 @@ static uint64_t stage2_pages(const struct model *m, const struct cfg_cell *c)
 	return pages;
 }
 
+/* Pages the SMMUv3 driver (arch/aarch64/smmuv3.c) takes from the same heap:
+ * its two queues, a stream table covering the largest stream a cell owns
+ * (linear up to 256 entries, else a level-1 table plus a 16 KiB level-2
+ * table per 256-stream span in use), each rounded to a power of two and
+ * aligned to its size (up to as many pages again lost to alignment). */
+static uint64_t smmu_pages(const struct model *m)
+{
+	uint32_t max_sid = 0, spans[BH_MAX_CPUS * CFG_MAX_STREAMS];
+	unsigned int bits = 0, nspans = 0;
+	uint64_t strtab, pages = 2;
+
+	if (!m->board.smmu.size)
+		return 0;
+	for (uint32_t i = 0; i < m->ncells; i++)
+		for (uint32_t j = 0; j < m->cell[i].nstreams; j++) {
+			uint32_t sid = m->cell[i].streams[j], k = 0;
+
+			max_sid = sid > max_sid ? sid : max_sid;
+			while (k < nspans && spans[k] != sid >> 8)
+				k++;
+			if (k == nspans && nspans < sizeof(spans) / sizeof(spans[0]))
+				spans[nspans++] = sid >> 8;
+		}
+	while (bits < 32 && (max_sid >> bits))
+		bits++;
+	strtab = bits > 8 ? 8ULL << (bits - 8) : 64ULL << bits;
+	strtab = (strtab + SZ_4K - 1) / SZ_4K;
+	pages += 2 * strtab;
+	if (bits > 8)
+		pages += nspans * (4 + 3);
+	return pages;
+}
+
 void validate_bundle(struct model *m)
 {
-	uint64_t total = bundle_bytes(m), tables = 0;
+	uint64_t total = bundle_bytes(m), tables = smmu_pages(m) * SZ_4K;
 
 	/* Counted for a sound system only: then every region lies in RAM,
 	 * which bounds the work. */
@@ -1242,7 +1275,7 @@ void validate_bundle(struct model *m)
 	else if (tables > m->board.hyp_mem.size - total)
 		cfg_error(&m->config_dtb, 0,
 			  "the bundled images and device trees (%llu bytes) and the cells' stage-2 "
-			  "translation tables (up to %llu bytes) do not fit in the hypervisor's "
-			  "memory (%llu bytes)",
+			  "and SMMU translation tables (up to %llu bytes) do not fit in the "
+			  "hypervisor's memory (%llu bytes)",
 			  ULL(total), ULL(tables), ULL(m->board.hyp_mem.size));
 }
