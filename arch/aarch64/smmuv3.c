@@ -103,6 +103,7 @@ static void cmdq_error(void)
 		  (unsigned long long)FIELD_GET(SMMU_CMD_OP, bad[0]),
 		  (unsigned int)FIELD_GET(SMMU_CMDQ_CONS_ERR, cons));
 	bad[0] = FIELD_PREP(SMMU_CMD_OP, SMMU_CMD_SYNC);
+	/* cppcheck-suppress objectIndex ; queue memory from the page pool */
 	bad[1] = 0;
 	publish(bad, 16);
 	smmu_write32(SMMU_GERRORN, gerrorn ^ SMMU_GERROR_CMDQ_ERR);
@@ -148,6 +149,7 @@ static int cmd(uint64_t d0, uint64_t d1)
 	}
 	slot = &smmu.cmdq[SMMU_CMD_DWORDS * q_index(smmu.cmdq_prod, smmu.cmdq_shift)];
 	slot[0] = d0;
+	/* cppcheck-suppress objectIndex ; queue memory from the page pool */
 	slot[1] = d1;
 	publish(slot, 16);
 	smmu.cmdq_prod = (smmu.cmdq_prod + 1) & ((2U << smmu.cmdq_shift) - 1);
@@ -319,8 +321,10 @@ static void drain_events(void)
 		type = (unsigned int)FIELD_GET(SMMU_EVT_TYPE, e[0]);
 		f = (struct iommu_fault){
 			.sid = (uint32_t)FIELD_GET(SMMU_EVT_SID, e[0]),
+			/* cppcheck-suppress objectIndex ; queue memory from the page pool */
 			.addr = e[2],
 			.addr_valid = has_address(type),
+			/* cppcheck-suppress objectIndex ; queue memory from the page pool */
 			.write = has_address(type) && !(e[1] & SMMU_EVT1_RNW),
 			.reason = event_reason(type),
 		};
@@ -417,6 +421,7 @@ int arch_iommu_init(struct page_pool *pool, uint32_t max_sid)
 	uint32_t cr1 = 0;
 	int ret;
 
+	smmu.on = false;
 	if (!bh_board.smmu.size)
 		return -BH_ENODEV;
 	smmu.pool = pool;

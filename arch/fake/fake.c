@@ -20,7 +20,7 @@ static int console_room = -1;
 static char input_buf[256];
 static size_t input_len, input_pos;
 static unsigned int cpu_id;
-static uint64_t counter, counter_step;
+static uint64_t counter;
 static struct cell **fcells;
 static unsigned int nfcells;
 static struct vlr lrs[16];
@@ -57,10 +57,6 @@ void fake_set_cpu_id(unsigned int cpu)
 void fake_set_counter(uint64_t ticks)
 {
 	counter = ticks;
-}
-void fake_counter_step(uint64_t ticks)
-{
-	counter_step = ticks;
 }
 
 void fake_cells(struct cell **cells, unsigned int n)
@@ -113,12 +109,16 @@ int arch_cpu_start(unsigned int cpu)
 {
 	return cpu < 64 ? 0 : -1;
 }
+static uint64_t counter_step;
+
+void fake_counter_step(uint64_t step)
+{
+	counter_step = step;
+}
 uint64_t arch_counter(void)
 {
-	uint64_t now = counter;
-
 	counter += counter_step;
-	return now;
+	return counter;
 }
 uint64_t arch_counter_freq(void)
 {

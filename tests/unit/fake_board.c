@@ -13,5 +13,9 @@ const struct bh_board bh_board = {
 	.timer_ppi_phys = 30,
 	.pmu_ppi = 23,
 	.pa_bits = 44,
+	.smmu = {0x9050000, 0x20000},
+	.smmu_sid_bits = 16,
+	.smmu_irq_event = 106,
+	.smmu_irq_gerror = 109,
 	.pci_ecam = {0x4010000000, 0x100000},
 };

@@ -548,8 +548,35 @@ static bool behind_smmu(const struct dtb *b, int node)
 	return false;
 }
 
+/* A platform device's own stream IDs ('iommus' = <&smmu sid>...) join its
+ * cell's streams, which Bulkhead translates through the cell's stage 2.
+ * False if it names the SMMU in a way we cannot read. */
+static bool add_device_streams(struct model *m, struct cfg_cell *c, int node)
+{
+	const struct dtb *b = &m->board_dtb;
+	int len, smmu = m->board_smmu_node;
+	const fdt32_t *p = fdt_getprop(b->fdt, node, "iommus", &len);
+	uint32_t cells = 1;
+
+	if (!p)
+		return true;
+	if (smmu < 0 || !dt_u32(b, smmu, "#iommu-cells", &cells) || cells != 1 || len % 8)
+		return false;
+	for (int i = 0; i < len / 8; i++) {
+		uint32_t sid = fdt32_to_cpu(p[2 * i + 1]), j = 0;
+
+		if (fdt_node_offset_by_phandle(b->fdt, fdt32_to_cpu(p[2 * i])) != smmu)
+			return false;
+		while (j < c->nstreams && c->streams[j] != sid)
+			j++;
+		if (j == c->nstreams && c->nstreams < CFG_MAX_STREAMS)
+			c->streams[c->nstreams++] = sid;
+	}
+	return true;
+}
+
 /* A device that can DMA reaches all memory unless an SMMU stands in front of
- * it; and as Bulkhead does not program the SMMU yet, even then. */
+ * it: with its stream IDs (its 'iommus'), its DMA is confined to its cell. */
 static void check_dma(struct model *m)
 {
 	const struct dtb *b = &m->board_dtb, *d = &m->config_dtb;
@@ -591,11 +618,19 @@ static void check_dma(struct model *m)
 					"other cells' and the hypervisor's included "
 					"(dma-unprotected)",
 					msg_str(dev->spec), bpath(m, dev->bnode), why);
-			else if (smmu)
-				cfg_warn(d, dev->node,
-					 "device '%s' (%s) can do DMA (%s) behind the SMMU, which "
-					 "Bulkhead does not program yet, so it can DMA anywhere",
-					 msg_str(dev->spec), bpath(m, dev->bnode), smmu);
+			else if (smmu && !fdt_getprop(b->fdt, dev->bnode, "iommus", NULL))
+				cell_error(c, d, dev->node,
+					   "device '%s' (%s) can do DMA (%s) behind the SMMU, but "
+					   "its stream IDs are not its own to give (a bus above it "
+					   "maps them: give PCIe functions with 'pci-functions')",
+					   msg_str(dev->spec), bpath(m, dev->bnode), smmu);
+			else if (smmu && !add_device_streams(m, c, dev->bnode))
+				cell_error(c, d, dev->node,
+					   "device '%s' (%s): its 'iommus' must name the board's "
+					   "SMMU (%s) with one stream ID each (#iommu-cells = 1)",
+					   msg_str(dev->spec), bpath(m, dev->bnode),
+					   m->board_smmu_node >= 0 ? bpath(m, m->board_smmu_node)
+								   : "none");
 			unprotected |= why != NULL;
 		}
 		if (c->dma_unprotected && !unprotected && !c->pci_unprotected && !c->errors)
@@ -878,10 +913,6 @@ static void check_streams(struct model *m)
 							"stream ID %u is already given to cell %s",
 							c->streams[j], m->cell[ci].name);
 		}
-		cfg_warn(
-			d, c->node,
-			"smmu-streams are recorded but not enforced: Bulkhead does not program the "
-			"SMMU yet, so these devices can DMA anywhere");
 	}
 }
 
@@ -1302,9 +1333,42 @@ static uint64_t stage2_pages(const struct model *m, const struct cfg_cell *c)
 	return pages;
 }
 
+/* Pages the SMMUv3 driver (arch/aarch64/smmuv3.c) takes from the same heap:
+ * its two queues, a stream table covering the largest stream a cell owns
+ * (linear up to 256 entries, else a level-1 table plus a 16 KiB level-2
+ * table per 256-stream span in use), each rounded to a power of two and
+ * aligned to its size (up to as many pages again lost to alignment). */
+static uint64_t smmu_pages(const struct model *m)
+{
+	uint32_t max_sid = 0, spans[BH_MAX_CPUS * CFG_MAX_STREAMS];
+	unsigned int bits = 0, nspans = 0;
+	uint64_t strtab, pages = 2;
+
+	if (!m->board.smmu.size)
+		return 0;
+	for (uint32_t i = 0; i < m->ncells; i++)
+		for (uint32_t j = 0; j < m->cell[i].nstreams; j++) {
+			uint32_t sid = m->cell[i].streams[j], k = 0;
+
+			max_sid = sid > max_sid ? sid : max_sid;
+			while (k < nspans && spans[k] != sid >> 8)
+				k++;
+			if (k == nspans && nspans < sizeof(spans) / sizeof(spans[0]))
+				spans[nspans++] = sid >> 8;
+		}
+	while (bits < 32 && (max_sid >> bits))
+		bits++;
+	strtab = bits > 8 ? 8ULL << (bits - 8) : 64ULL << bits;
+	strtab = (strtab + SZ_4K - 1) / SZ_4K;
+	pages += 2 * strtab;
+	if (bits > 8)
+		pages += nspans * (4 + 3);
+	return pages;
+}
+
 void validate_bundle(struct model *m)
 {
-	uint64_t total = bundle_bytes(m), tables = 0;
+	uint64_t total = bundle_bytes(m), tables = smmu_pages(m) * SZ_4K;
 
 	/* Counted for a sound system only: then every region lies in RAM,
 	 * which bounds the work. */
@@ -1323,7 +1387,7 @@ void validate_bundle(struct model *m)
 	else if (tables > m->board.hyp_mem.size - total)
 		cfg_error(&m->config_dtb, 0,
 			  "the bundled images and device trees (%llu bytes) and the cells' stage-2 "
-			  "translation tables (up to %llu bytes) do not fit in the hypervisor's "
-			  "memory (%llu bytes)",
+			  "and SMMU translation tables (up to %llu bytes) do not fit in the "
+			  "hypervisor's memory (%llu bytes)",
 			  ULL(total), ULL(tables), ULL(m->board.hyp_mem.size));
 }

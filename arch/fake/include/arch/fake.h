@@ -16,9 +16,9 @@ void fake_console_room(int room);
 void fake_console_input(const char *s);
 void fake_set_cpu_id(unsigned int cpu);
 void fake_set_counter(uint64_t ticks);
-/* Every arch_counter() read advances the counter by @ticks (0: it stands
- * still), for code that waits on it. */
-void fake_counter_step(uint64_t ticks);
+/* Each read of the counter advances it by @step (0: it stands still), so
+ * code waiting with a timeout can time out. */
+void fake_counter_step(uint64_t step);
 
 /* Cells the core sees (cell_by_index/cell_count). */
 void fake_cells(struct cell **cells, unsigned int n);
@@ -43,6 +43,22 @@ struct fake_gic {
 };
 extern struct fake_gic fake_gic;
 void fake_gic_reset(unsigned int nr_lrs);
+/* The SMMUv3 model (fake_smmu.c): commands it consumed, and what to do. */
+#define FAKE_SMMU_LOG 64
+struct fake_smmu {
+	uint64_t cmds[FAKE_SMMU_LOG][2];
+	unsigned int ncmds;
+	bool stalled;		/* consume no command */
+	bool cr0_stuck;		/* never acknowledge CR0 */
+	unsigned int refuse_op; /* refuse the first command with this opcode */
+	bool refused;
+};
+extern struct fake_smmu fake_smmu;
+void fake_smmu_reset(uint32_t idr0, uint32_t idr1, uint32_t idr5);
+void fake_smmu_unstall(void);
+void fake_smmu_event(unsigned int type, uint32_t sid, uint64_t addr, bool write);
+uint64_t fake_smmu_reg64(uint64_t off);
+
 /* The guest acknowledged / ended the interrupt in list register @i. */
 void fake_lr_set_state(unsigned int i, unsigned int state);
 struct vlr;
