@@ -258,3 +258,17 @@ def test_ecam_ipa_misaligned(run):
 def test_pci_functions_not_strings(run):
     assert_error(run(system(cell(props="pci-functions = <0x10>;"))),
                  E("/cells/a", "'pci-functions' must be a list of strings, e.g. \"00:02.0\""))
+
+
+def test_function_stream_owned_by_another_cells_device(run, test_board):
+    board = test_board('dmadev@9100000 { compatible = "test,dev"; dma-coherent; '
+                       'reg = <0x0 0x9100000 0x0 0x1000>; '
+                       'iommus = <&{/smmuv3@9050000} 0x10>; };')
+    assert_error(run(two({"props": 'devices = "/dmadev@9100000";'}, pci(["00:02.0"])),
+                     board=board),
+                 E("/cells/b", "PCI function 00:02.0: its stream ID 16 is already given to "
+                   "cell a"))
+    assert_error(run(two(pci(["00:02.0"]), {"props": 'devices = "/dmadev@9100000";'}),
+                     board=board),
+                 E("/cells/a", "PCI function 00:02.0: its stream ID 16 is already given to "
+                   "cell b"))

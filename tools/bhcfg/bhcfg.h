@@ -146,8 +146,7 @@ struct cfg_cell {
 
 	uint32_t nstreams;
 	uint32_t streams[CFG_MAX_STREAMS];
-	uint32_t nsmmu_streams; /* the first ones, from 'smmu-streams' (then PCI's) */
-	bool dma_unprotected;	/* accepts devices that DMA past any SMMU */
+	bool dma_unprotected; /* accepts devices that DMA past any SMMU */
 
 	uint32_t npci;
 	struct cfg_pci_fn pci[CFG_MAX_PCI];

@@ -744,7 +744,6 @@ static void parse_cell(struct model *m, struct cfg_cell *c, int node)
 	c->has_dtb_load = get_u64(c, d, node, "dtb-load", &c->dtb_load) == P_OK;
 	parse_devices_prop(m, c);
 	parse_streams(m, c);
-	c->nsmmu_streams = c->nstreams;
 	parse_pci(m, c);
 
 	fdt_for_each_subnode (sub, d->fdt, node) {

@@ -424,12 +424,13 @@ void check_pci_streams(struct model *m)
 				fn->ok = false;
 				continue;
 			}
-			/* Other cells' smmu-streams, and the functions of cells before. */
+			/* Other cells' streams: theirs (smmu-streams, devices'
+			 * iommus), and the functions of the cells before this one
+			 * (those after join theirs later, and are checked then). */
 			for (uint32_t ci = 0; ci < m->ncells && !taken; ci++) {
 				const struct cfg_cell *o = &m->cell[ci];
-				uint32_t n = ci < cj ? o->nstreams : o->nsmmu_streams;
 
-				for (uint32_t k = 0; ci != cj && k < n && !taken; k++)
+				for (uint32_t k = 0; ci != cj && k < o->nstreams && !taken; k++)
 					if (o->streams[k] == fn->sid) {
 						cell_error(c, d, c->node,
 							   "PCI function %s: its stream ID %u is "
