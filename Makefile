@@ -251,7 +251,7 @@ TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolatio
 	test-ticker test-rtos test-linux-rtos linux-rtos test-gicstorm test-uart1 test-fidelity \
 	test-debug test-pmu test-pci test-pci-linux
 SMOKE_IMAGES := bare two-cells test-isolation-inject test-smp test-reset test-psci test-irq \
-	test-fidelity test-debug test-pmu test-linux-rtos
+	test-fidelity test-debug test-pmu test-linux-rtos test-pci
 test-images: partitions
 	@for b in $(TEST_BOARDS) $(SMOKE_BOARDS); do \
 		case " $(SMOKE_BOARDS) " in *" $$b "*) imgs="$(SMOKE_IMAGES)";; *) imgs="$(TEST_IMAGES)";; esac; \

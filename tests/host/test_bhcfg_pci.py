@@ -272,3 +272,12 @@ def test_function_stream_owned_by_another_cells_device(run, test_board):
                      board=board),
                  E("/cells/a", "PCI function 00:02.0: its stream ID 16 is already given to "
                    "cell b"))
+
+
+def test_functions_of_one_device_in_two_cells_warns(run):
+    r = run(two(pci(["00:02.0"]), pci(["00:02.1 INTB"])))
+    assert_ok(r, [W("/cells/b", "PCI function 00:02.1 and 00:02.0 of cell a are functions of "
+                    "one device, which may pass requests between them without the SMMU (ACS "
+                    "is not checked)"),
+                  W("/cells/b", "PCI function 00:02.1: the cell does not own function 0 of "
+                    "its device (00:02.0), without which Linux does not look for the others")])

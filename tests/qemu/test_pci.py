@@ -56,6 +56,7 @@ def edu_cell_checks(r, cell, fn, intid):
              rf"off\), 0 reset \(FLR\); 3 BAR or decoding write\(s\) refused$")
 
 
+@pytest.mark.smoke
 def test_bare_metal_cells_see_only_their_own_functions(board):
     r = run_qemu(bulkhead_args(image_path("test-pci", board), board,
                                extra=EDU + ["-device", "edu,bus=pcie.0,addr=4"]),

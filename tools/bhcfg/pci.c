@@ -343,6 +343,17 @@ static void check_cell_pci(struct model *m, struct cfg_cell *c, uint32_t cj)
 				}
 		if (!fn->ok)
 			continue;
+		/* Inside a device requests may go from function to function
+		 * without reaching the SMMU, unless it has ACS (not checked). */
+		for (uint32_t ci = 0; ci < cj; ci++)
+			for (uint32_t k = 0; k < m->cell[ci].npci; k++)
+				if ((m->cell[ci].pci[k].bdf & ~7U) == (fn->bdf & ~7U))
+					cfg_warn(d, c->node,
+						 "PCI function %s and %s of cell %s are functions "
+						 "of one device, which may pass requests between "
+						 "them without the SMMU (ACS is not checked)",
+						 bdf_str(fn->bdf), bdf_str(m->cell[ci].pci[k].bdf),
+						 m->cell[ci].name);
 		fn->intid = intx_line(m, c, fn);
 		fn->ok = fn->intid != 0;
 		if (fdt_getprop(m->board_dtb.fdt, h->node, "iommu-map", NULL)) {
