@@ -5,7 +5,8 @@ test-pci.dts: two bare-metal cells, each owning one of QEMU's "edu" devices
 on the host bridge's root bus, run the pci payload: each sees its own
 function and nothing else, sizes its BAR, cannot place it in the other's
 window or outside its own, turns decoding on only once it is inside, reaches
-the device there and takes its INTx as its own SPI.
+the device there and takes its INTx as its own SPI. A third cell owns an
+NVMe controller, which Bulkhead resets (FLR) when the cell stops.
 
 test-pci-linux.dts: Debian's Linux with a virtio-blk-pci disk, its RAM at
 IPA 0x40000000 = PA 0x48000000, so the disk's DMA lands only through the
@@ -57,15 +58,25 @@ def edu_cell_checks(r, cell, fn, intid):
 
 
 @pytest.mark.smoke
-def test_bare_metal_cells_see_only_their_own_functions(board):
-    r = run_qemu(bulkhead_args(image_path("test-pci", board), board,
-                               extra=EDU + ["-device", "edu,bus=pcie.0,addr=4"]),
+def test_bare_metal_cells_see_only_their_own_functions(board, tmp_path):
+    nvme = tmp_path / "nvme.img"
+    nvme.write_bytes(bytes(1 << 20))
+    extra = EDU + ["-device", "edu,bus=pcie.0,addr=4",
+                   "-drive", f"file={nvme},format=raw,if=none,id=n0",
+                   "-device", "nvme,drive=n0,serial=bulkhead,bus=pcie.0,addr=5"]
+    r = run_qemu(bulkhead_args(image_path("test-pci", board), board, extra=extra),
                  timeout=TIMEOUT)
     assert not r.timed_out, f"timed out after {TIMEOUT}s:\n{r.output}"
     assert r.rc == 0, r.output
     r.expect(r"^bulkhead: all cells stopped; system off$")
     edu_cell_checks(r, "pci-a", "03.0", 38)
     edu_cell_checks(r, "pci-b", "04.0", 35)
+    # The NVMe controller can reset itself: its cell's stop does it.
+    assert result(r, "nvme")[1] == 0, r.output
+    r.expect(r"^cell nvme: PCI 00:05\.0 \[1b36:0010\], INTA = INTID 36, FLR at stop; "
+             r"hidden: MSI-X$")
+    r.expect(r"^cell nvme: PCI: 1 function\(s\) stopped \(decoding and bus mastering "
+             r"off\), 1 reset \(FLR\); 0 BAR or decoding write\(s\) refused$")
     assert "blocked" not in r.output, r.output
 
 
