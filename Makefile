@@ -273,6 +273,14 @@ test: setup
 		$(PYTHON) -m pytest -v -p no:cacheprovider tests/host tests/qemu
 	@echo "make test: all passed"
 
+# ---------------------------------------------------------------- benchmarks
+# make bench: instructions per path, natively and in a cell (QEMU -icount),
+# into build/bench/bench.{md,json,png}. tests/bench/ has the wall-clock ones.
+.PHONY: bench
+bench:
+	@bash tools/setup.sh --quiet --bench
+	$(Q)$(PYTHON) tests/bench/bench.py
+
 # ---------------------------------------------------------------- checks
 # cppcheck does not read system headers: libfdt's iteration macros, as a library.
 CPPCHECK_DEFS := --library=tools/cppcheck-libfdt.cfg
