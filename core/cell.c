@@ -250,11 +250,16 @@ static void system_check_done(void)
 	arch_system_off();
 }
 
-/* Into the guest, with its list registers brought up to date. */
+static inline void vgic_before_entry(struct vcpu *v)
+{
+	if (vgic_entry_work(&v->vgic))
+		vgic_sync_flush(v);
+}
+
+/* Into the guest for the first time, its list registers up to date. */
 static __noreturn void enter(struct vcpu *v)
 {
-	vgic_sync(v);
-	vgic_flush(v);
+	vgic_before_entry(v);
 	arch_vcpu_resume(v);
 }
 
@@ -300,11 +305,11 @@ static __noreturn void park(struct vcpu *v)
 	cpu_run_loop();
 }
 
-__noreturn void cell_vcpu_continue(struct vcpu *v)
+void cell_vcpu_continue(struct vcpu *v)
 {
 	if (READ_ONCE(v->cell->state) != CELL_RUNNING)
 		park(v);
-	enter(v);
+	vgic_before_entry(v);
 }
 
 /* Appends to a line being built, so it is printed whole. */

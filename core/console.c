@@ -287,6 +287,15 @@ void console_cell_line(struct cell *c, const char *line, size_t len)
 	ring_put(c, line, len, true);
 }
 
+size_t console_cell_room(const struct cell *c)
+{
+	const struct ring *r = &rings[c->index];
+
+	if (READ_ONCE(r->muted))
+		return SIZE_MAX; /* never stored, never full */
+	return CONSOLE_RING_SIZE - ring_used(r) - r->seq_len;
+}
+
 void console_cell_partial(struct cell *c, const char *text, size_t len)
 {
 	ring_put(c, text, len, false);

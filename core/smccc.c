@@ -5,6 +5,7 @@
  * unknown calls return NOT_SUPPORTED and the guest carries on.
  */
 #include <bulkhead/cell.h>
+#include <bulkhead/console.h>
 #include <bulkhead/printf.h>
 #include <bulkhead/smccc.h>
 #include <bulkhead/vdev.h>
@@ -115,9 +116,19 @@ static int64_t console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
 {
 	char buf[BH_HC_CONSOLE_WRITE_MAX];
 
+	size_t lines = 0;
+
 	if (len > sizeof(buf) || !cell_copy_from_guest(v->cell, buf, ipa, len))
 		return SMCCC_RET_INVALID_PARAMETER;
+	for (uint64_t i = 0; i < len; i++)
+		lines += buf[i] == '\n';
 	arch_spin_lock(&v->cell->lock);
+	/* All of it, with the line already begun, or nothing: the guest can
+	 * wait, where the emulated UART could only drop. */
+	if (console_cell_room(v->cell) < len + v->cell->vuart.line_len + 2 * (lines + 1)) {
+		arch_spin_unlock(&v->cell->lock);
+		return BH_HC_RET_BUSY;
+	}
 	for (uint64_t i = 0; i < len; i++)
 		vuart_putc(v->cell, buf[i]);
 	arch_spin_unlock(&v->cell->lock);

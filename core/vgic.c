@@ -76,6 +76,26 @@ static struct vgic_dist *dist(struct cell *c)
 	return &c->vgic;
 }
 
+/* The list registers to use: the same on every CPU, asked once. */
+static unsigned int nr_lrs;
+
+static unsigned int lrs(void)
+{
+	if (!nr_lrs)
+		nr_lrs = MIN(arch_vgic_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
+	return nr_lrs;
+}
+
+/* Mark list register @i (not) in use, keeping lr_used with the shadow. */
+static void lr_track(struct vgic_vcpu *g, unsigned int i, uint8_t state)
+{
+	g->shadow[i].state = state;
+	if (state == VLR_INVALID)
+		g->lr_used &= ~(1U << i);
+	else
+		g->lr_used |= 1U << i;
+}
+
 static bool is_private(unsigned int intid)
 {
 	return intid < VGIC_NR_PRIVATE;
@@ -243,7 +263,7 @@ static bool line_high(struct vcpu *v, unsigned int intid)
 static bool just_ended(struct vcpu *v, unsigned int intid)
 {
 	struct vgic_vcpu *g = &v->vgic;
-	unsigned int n = MIN(arch_vgic_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
+	unsigned int n = lrs();
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct vlr lr;
@@ -259,7 +279,7 @@ static bool just_ended(struct vcpu *v, unsigned int intid)
 
 static bool in_list_register(struct vcpu *v, unsigned int intid)
 {
-	unsigned int n = MIN(arch_vgic_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
+	unsigned int n = lrs();
 
 	for (unsigned int i = 0; i < n; i++)
 		if (v->vgic.shadow[i].state != VLR_INVALID && v->vgic.shadow[i].intid == intid)
@@ -350,6 +370,7 @@ static void write_lr(struct vcpu *v, unsigned int i, const struct vgic_pending *
 
 	arch_vgic_write_lr(i, &lr);
 	v->vgic.shadow[i] = lr;
+	lr_track(&v->vgic, i, lr.state);
 	v->vgic.injected++;
 }
 
@@ -366,13 +387,12 @@ static bool deliverable(struct vcpu *v, const struct vgic_pending *p)
 void vgic_sync(struct vcpu *v)
 {
 	struct vgic_vcpu *g = &v->vgic;
-	unsigned int n = MIN(arch_vgic_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
 
-	for (unsigned int i = 0; i < n; i++) {
+	/* Only the list registers in use: on most exits, none. */
+	for (uint32_t used = g->lr_used; used; used &= used - 1) {
+		unsigned int i = (unsigned int)__builtin_ctz(used);
 		struct vlr lr;
 
-		if (g->shadow[i].state == VLR_INVALID)
-			continue;
 		arch_vgic_read_lr(i, &lr);
 		if (lr.state == VLR_PENDING && lr.hw && hw_level(v, lr.intid) &&
 		    !line_high(v, lr.intid)) {
@@ -383,7 +403,7 @@ void vgic_sync(struct vcpu *v)
 
 			arch_vgic_write_lr(i, &empty);
 			arch_gic_irq_deactivate(lr.pintid, v->pcpu);
-			g->shadow[i].state = VLR_INVALID;
+			lr_track(g, i, VLR_INVALID);
 			g->resampled_away++;
 			continue;
 		}
@@ -401,7 +421,7 @@ void vgic_sync(struct vcpu *v)
 		}
 		if (g->shadow[i].eoi_maint && bit(dist(v->cell)->sw_level, g->shadow[i].intid))
 			inject_sw(v, g->shadow[i].intid, 0);
-		g->shadow[i].state = VLR_INVALID;
+		lr_track(g, i, VLR_INVALID);
 	}
 	if (g->nheld)
 		resample_held(v, false);
@@ -456,12 +476,27 @@ static bool settle(struct vcpu *v, unsigned int n, unsigned int i, bool *blocked
 	return false;
 }
 
+/* The underflow maintenance interrupt, switched only when it changes. */
+static void set_underflow(struct vgic_vcpu *g, bool on)
+{
+	if (g->underflow != on) {
+		g->underflow = on;
+		arch_vgic_set_underflow(on);
+	}
+}
+
 void vgic_flush(struct vcpu *v)
 {
 	struct vgic_vcpu *g = &v->vgic;
-	unsigned int n = MIN(arch_vgic_nr_lrs(), (unsigned int)VGIC_MAX_LRS);
+	unsigned int n = lrs();
 	bool waiting = false;
 
+	/* Most entries have nothing to add. Another CPU that queues for us
+	 * afterwards kicks us, so a racy look is enough. */
+	if (!READ_ONCE(g->queued)) {
+		set_underflow(g, false);
+		return;
+	}
 	arch_spin_lock(&g->lock);
 	for (;;) {
 		int best = -1, slot = -1, victim = -1;
@@ -512,7 +547,13 @@ void vgic_flush(struct vcpu *v)
 		dequeue(g, (unsigned int)best);
 	}
 	arch_spin_unlock(&g->lock);
-	arch_vgic_set_underflow(waiting);
+	set_underflow(g, waiting);
+}
+
+void vgic_sync_flush(struct vcpu *v)
+{
+	vgic_sync(v);
+	vgic_flush(v);
 }
 
 /* ---------------------------------------------------- physical interrupts */
@@ -966,6 +1007,7 @@ void vgic_sgi_v3(struct vcpu *v, uint64_t val, bool group1)
 
 void vgic_cell_init(struct cell *c)
 {
+	nr_lrs = 0; /* asked again (the unit tests change it) */
 	struct vgic_dist *d = dist(c);
 	const struct bh_cell *cfg = c->cfg;
 	unsigned int max = VGIC_NR_PRIVATE;
@@ -1037,6 +1079,8 @@ void vgic_vcpu_reset(struct vcpu *v)
 	g->nheld = 0;
 	for (unsigned int i = 0; i < VGIC_MAX_LRS; i++)
 		g->shadow[i].state = VLR_INVALID;
+	g->lr_used = 0;
+	g->underflow = false;
 	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
 		g->prio[i] = 0;
 	g->enabled = dist(v->cell)->version == 2 ? 0xffff : 0;

@@ -17,7 +17,10 @@ void asm_offsets(void)
 	DEFINE(REGS_SP, offsetof(struct arch_regs, sp));
 	DEFINE(REGS_ELR, offsetof(struct arch_regs, elr));
 	DEFINE(REGS_SPSR, offsetof(struct arch_regs, spsr));
+	DEFINE(REGS_FULL, offsetof(struct arch_regs, full));
 	DEFINE(REGS_SIZE, sizeof(struct arch_regs));
+	DEFINE(VEC_KIND_LOW64_SYNC, VEC_LOW64_SYNC);
+	DEFINE(VEC_KIND_LOW64_FIQ, VEC_LOW64_FIQ);
 	DEFINE(CPU_SIZE, sizeof(struct arch_cpu));
 	DEFINE(CPU_STACK_TOP, offsetof(struct arch_cpu, stack_top));
 	DEFINE(BOARD_NCPUS, offsetof(struct bh_board, ncpus));

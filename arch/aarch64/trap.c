@@ -23,7 +23,7 @@
 
 typedef void (*exit_handler_t)(struct vcpu *v);
 
-void arch_guest_exit(unsigned int kind, struct arch_regs *regs);
+struct arch_regs *arch_guest_exit(unsigned int kind, struct arch_regs *regs);
 
 /* The emulated instruction has completed: step over it. Under software
  * step that completes the step too (PSTATE.SS = 0), so the guest takes its
@@ -234,7 +234,8 @@ static void handle_irq(struct vcpu *v)
 	}
 }
 
-void arch_guest_exit(unsigned int kind, struct arch_regs *regs)
+/* Returns the frame to go back into the guest with (vectors.S), or never. */
+struct arch_regs *arch_guest_exit(unsigned int kind, struct arch_regs *regs)
 {
 	struct vcpu *v = (struct vcpu *)regs; /* regs is the vCPU's first member */
 	exit_handler_t h;
@@ -266,6 +267,7 @@ void arch_guest_exit(unsigned int kind, struct arch_regs *regs)
 		break;
 	}
 	cell_vcpu_continue(v);
+	return &v->regs;
 }
 
 void arch_cpu_wait(void)

@@ -56,11 +56,24 @@ static bool hypercall_console(void)
 	return hc_ok == 1;
 }
 
+#define HC_BUSY	      (-10) /* the cell's console ring is full: try again */
+#define HC_RETRY_US   50
+#define HC_RETRY_MAX  20000 /* a second: a console that never drains loses text */
+
 static void hc_flush(unsigned int me)
 {
-	if (hc_len[me] && (int64_t)bm_hvc(BH_HC_CONSOLE_WRITE, (uintptr_t)hc_buf[me], hc_len[me], 0)
-				  .a0 < 0)
-		hc_ok = 0; /* refused: the UART from now on (this text is lost) */
+	for (unsigned int tries = 0; hc_len[me]; tries++) {
+		int64_t r = (int64_t)bm_hvc(BH_HC_CONSOLE_WRITE, (uintptr_t)hc_buf[me], hc_len[me], 0)
+				    .a0;
+
+		if (r == HC_BUSY && tries < HC_RETRY_MAX) {
+			bm_udelay(HC_RETRY_US);
+			continue;
+		}
+		if (r < 0 && r != HC_BUSY)
+			hc_ok = 0; /* refused: the UART from now on (this text is lost) */
+		break;
+	}
 	hc_len[me] = 0;
 }
 

@@ -94,8 +94,9 @@ enum guest_fault {
 /* What cannot be emulated: apply the cell's fault policy. Returns only if the
  * guest may continue (an exception was injected). */
 void cell_guest_fault(struct vcpu *v, enum guest_fault kind, const char *why);
-/* End of every guest exit: re-enter the guest unless its cell is stopping. */
-__noreturn void cell_vcpu_continue(struct vcpu *v);
+/* End of every guest exit: returns to go back into the guest (list
+ * registers brought up to date), or parks the vCPU if its cell is stopping. */
+void cell_vcpu_continue(struct vcpu *v);
 /* Copy a guest buffer out of cell memory; false if not all of it is RAM. */
 bool cell_copy_from_guest(struct cell *c, void *dst, ipa_t src, size_t len);
 /* Resolve an IPA in the cell's RAM to a hypervisor pointer, or NULL. */

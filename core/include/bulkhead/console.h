@@ -29,6 +29,8 @@ struct console_stats {
 
 /* A complete line of @c's output (without its newline); caller holds c->lock. */
 void console_cell_line(struct cell *c, const char *line, size_t len);
+/* Bytes @c may still put in its ring (its lines take 2 more each). */
+size_t console_cell_room(const struct cell *c);
 /* The start of a line that has not ended yet (a prompt, an echo). */
 void console_cell_partial(struct cell *c, const char *text, size_t len);
 /* Show the focused cell's unfinished line once quiet for CONSOLE_PARTIAL_MS. Called

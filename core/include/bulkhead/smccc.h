@@ -21,6 +21,9 @@ struct vcpu;
 #define BH_HC_CONSOLE_WRITE	(BH_HC_BASE + 1) /* (ipa, len <= 256) -> x0 bytes or error */
 #define BH_HC_VCPU_EXITS	(BH_HC_BASE + 2) /* -> x1 guest exits of this vCPU so far */
 #define BH_HC_CONSOLE_WRITE_MAX 256
+/* BH_HC_CONSOLE_WRITE: the cell's console ring cannot take it now; the text
+ * was not taken, try again (a cell writing faster than the UART waits). */
+#define BH_HC_RET_BUSY		(-10)
 
 /* Handle an SMCCC call (HVC or trapped SMC) from @v; results in x0..x3. */
 void smccc_call(struct vcpu *v);

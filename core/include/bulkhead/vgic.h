@@ -64,6 +64,8 @@ struct vgic_vcpu {
 	struct vgic_pending queue[VGIC_QUEUE_LEN];
 	unsigned int queued;
 	struct vlr shadow[VGIC_MAX_LRS]; /* what we last wrote to each LR */
+	uint32_t lr_used;		 /* bit i: shadow[i] is not invalid */
+	bool underflow;			 /* the underflow maintenance interrupt is on */
 	uint64_t injected;		 /* interrupts put into list registers */
 	uint64_t lr_overflows;		 /* had to wait for a free list register */
 	/* Hardware level interrupts that came back right after the guest ended
@@ -116,6 +118,12 @@ void vgic_set_sw_level(struct cell *c, unsigned int intid, bool level);
  * maintenance interrupt if more wait. */
 void vgic_sync(struct vcpu *v);
 void vgic_flush(struct vcpu *v);
+void vgic_sync_flush(struct vcpu *v);
+/* Anything for vgic_sync_flush() to do? Most guest entries have nothing. */
+static inline bool vgic_entry_work(const struct vgic_vcpu *g)
+{
+	return g->lr_used | g->nheld | READ_ONCE(g->queued) | g->underflow;
+}
 
 /* Host-visible helpers (unit tests). */
 bool vgic_queue(struct vcpu *v, const struct vgic_pending *p);

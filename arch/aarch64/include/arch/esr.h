@@ -63,7 +63,8 @@ const char *esr_class_name(unsigned int ec);
 #endif
 
 /* Data abort ISS (valid syndrome when ISV = 1) */
-#define ESR_DABT_ISV	       BIT(24)
+#define ESR_DABT_ISV_BIT       24 /* for assembly's tbz */
+#define ESR_DABT_ISV	       BIT(ESR_DABT_ISV_BIT)
 #define ESR_DABT_SAS_SHIFT     22
 #define ESR_DABT_SAS_WIDTH     2
 #define ESR_DABT_SSE	       BIT(21)

@@ -9,6 +9,8 @@ struct arch_regs {
 	uint64_t sp; /* SP of the interrupted context */
 	uint64_t elr;
 	uint64_t spsr;
+	uint64_t full; /* guest frames: x19-x28 are in it too (vectors.S) */
+	uint64_t pad;
 };
 
 _Static_assert(sizeof(struct arch_regs) % 16 == 0, "frame keeps SP 16-byte aligned");
