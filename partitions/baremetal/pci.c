@@ -174,8 +174,11 @@ bool bm_pci_enable(struct bm_pci_dev *d, bool master)
 
 	bm_pci_write16(d->bdf, PCI_COMMAND, cmd);
 	for (unsigned int i = 0; i < BM_PCI_NBARS; i++) {
-		struct bm_pci_window *w = d->bar_64[i] && bm_pci.mem64.size ? &bm_pci.mem64
-									     : &bm_pci.mem32;
+		/* 64-bit BARs in the 64-bit window if we map it (QEMU virt's
+		 * starts at 512 GiB, just beyond), else in the 32-bit one. */
+		bool high = d->bar_64[i] && bm_pci.mem64.size &&
+			    bm_pci.mem64.cpu + bm_pci.mem64.size <= BM_VA_LIMIT;
+		struct bm_pci_window *w = high ? &bm_pci.mem64 : &bm_pci.mem32;
 		unsigned int off = PCI_BAR0 + 4 * i;
 		uint64_t size = d->bar_size[i], cpu, bus;
 
