@@ -10,10 +10,10 @@
 
 #include <bulkhead/string.h>
 
-#define SPACE_MASK   0x03000000U /* ranges: the space code of phys.hi */
-#define SPACE_MEM32  0x02000000U
-#define SPACE_MEM64  0x03000000U
-#define RANGE_CELLS  7 /* phys.hi, phys.mid, phys.lo, CPU address (2), size (2) */
+#define SPACE_MASK  0x03000000U /* ranges: the space code of phys.hi */
+#define SPACE_MEM32 0x02000000U
+#define SPACE_MEM64 0x03000000U
+#define RANGE_CELLS 7 /* phys.hi, phys.mid, phys.lo, CPU address (2), size (2) */
 
 struct bm_pci_host bm_pci;
 
@@ -46,7 +46,7 @@ bool bm_pci_init(void)
 	     off += 4 * RANGE_CELLS) {
 		const uint8_t *r = ranges + off;
 		uint32_t space = bm_fdt_be32(r) & SPACE_MASK;
-		struct bm_pci_window *w = space == SPACE_MEM32   ? &bm_pci.mem32
+		struct bm_pci_window *w = space == SPACE_MEM32	 ? &bm_pci.mem32
 					  : space == SPACE_MEM64 ? &bm_pci.mem64
 								 : NULL;
 

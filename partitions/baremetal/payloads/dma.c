@@ -46,7 +46,7 @@ BM_PAYLOAD("dma");
 #define VAULT_PA       0x52000000ULL
 #define CANARY_SIZE    0x4000 /* 16 KiB at each canary address */
 #define MAILBOX	       0x4f000000ULL
-#define STOP_TARGET    (MAILBOX + 0x1000) /* the stop scenario's DMA target */
+#define STOP_TARGET    (MAILBOX + 0x1000)	   /* the stop scenario's DMA target */
 #define PERSIST_TARGET (BM_PERSIST_ADDR + 0x10000) /* the restart scenario's */
 #define MAGIC	       0xd3a15afe0000cafeULL
 #define DMA_WAIT_US    2000000 /* a transfer takes ~100 ms of QEMU time */
@@ -160,8 +160,8 @@ void bm_main(void)
 	if (role("dma.restarter"))
 		this_boot = bm_boot_count_next();
 	bh_printf("dma: role %s, %s\n",
-		  role("dma.attacker")	   ? "attacker"
-		  : role("dma.victim")	   ? "victim"
+		  role("dma.attacker")	  ? "attacker"
+		  : role("dma.victim")	  ? "victim"
 		  : role("dma.restarter") ? "restarter"
 		  : role("dma.observer")  ? "observer"
 					  : "none",
@@ -272,7 +272,8 @@ TEST(attacker_dma_read_of_neighbour_brings_nothing)
 		leaked = BM_EDU_BUF_SIZE - differ(DST_BUF, 0xc5, BM_EDU_BUF_SIZE);
 		bh_printf("dma: read of %s: %u of 4096 bytes match the neighbour's secret%s\n",
 			  t->what, leaked,
-			  differ(DST_BUF, 0x5a, BM_EDU_BUF_SIZE) ? "" : " (device buffer unchanged)");
+			  differ(DST_BUF, 0x5a, BM_EDU_BUF_SIZE) ? ""
+								 : " (device buffer unchanged)");
 		if (bm_native())
 			EXPECT_EQ(leaked, BM_EDU_BUF_SIZE);
 		else

@@ -49,8 +49,8 @@ struct bm_platform {
 	 * GICv2; without one, GICv3 at BM_GICD_BASE / BM_GICR_BASE. */
 	unsigned int gic_version; /* 2 or 3 */
 	uint64_t gicd_base;
-	uint64_t gicr_base; /* GICv3: first redistributor region */
-	uint64_t gicc_base; /* GICv2: CPU interface */
+	uint64_t gicr_base;		 /* GICv3: first redistributor region */
+	uint64_t gicc_base;		 /* GICv2: CPU interface */
 	uint32_t addr_cells, size_cells; /* the root's #address-cells / #size-cells */
 };
 extern struct bm_platform bm_plat;

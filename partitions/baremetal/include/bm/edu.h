@@ -12,18 +12,18 @@
 
 #include <bm/pci.h>
 
-#define BM_EDU_VENDOR	0x1234
-#define BM_EDU_DEVICE	0x11e8
-#define BM_EDU_ID	0x00
-#define BM_EDU_ID_VALUE 0x010000edU
-#define BM_EDU_DMA_SRC	0x80
-#define BM_EDU_DMA_DST	0x88
-#define BM_EDU_DMA_CNT	0x90
-#define BM_EDU_DMA_CMD	0x98
-#define BM_EDU_CMD_RUN	BIT(0)
-#define BM_EDU_CMD_TO_RAM BIT(1) /* device buffer -> memory; clear: memory -> buffer */
-#define BM_EDU_BUF	0x40000 /* the device's buffer, in its own addresses */
-#define BM_EDU_BUF_SIZE 4096
+#define BM_EDU_VENDOR	  0x1234
+#define BM_EDU_DEVICE	  0x11e8
+#define BM_EDU_ID	  0x00
+#define BM_EDU_ID_VALUE	  0x010000edU
+#define BM_EDU_DMA_SRC	  0x80
+#define BM_EDU_DMA_DST	  0x88
+#define BM_EDU_DMA_CNT	  0x90
+#define BM_EDU_DMA_CMD	  0x98
+#define BM_EDU_CMD_RUN	  BIT(0)
+#define BM_EDU_CMD_TO_RAM BIT(1)  /* device buffer -> memory; clear: memory -> buffer */
+#define BM_EDU_BUF	  0x40000 /* the device's buffer, in its own addresses */
+#define BM_EDU_BUF_SIZE	  4096
 
 struct bm_edu {
 	struct bm_pci_dev pci;

@@ -37,8 +37,8 @@
 #define BM_PCI_BDF(b, d, f) ((unsigned int)(b) << 8 | (unsigned int)(d) << 3 | (unsigned int)(f))
 
 struct bm_pci_window {
-	uint64_t cpu;  /* where the CPU reaches it */
-	uint64_t bus;  /* the address a BAR holds for it */
+	uint64_t cpu; /* where the CPU reaches it */
+	uint64_t bus; /* the address a BAR holds for it */
 	uint64_t size;
 	uint64_t next; /* first free CPU address (placement is first-fit upwards) */
 };
@@ -52,8 +52,9 @@ struct bm_pci_host {
 struct bm_pci_dev {
 	unsigned int bdf;
 	uint16_t vendor, device;
-	uint64_t bar[BM_PCI_NBARS];	 /* CPU address, once placed; 0 if not */
-	uint64_t bar_size[BM_PCI_NBARS]; /* 0: not implemented (or the upper half of a 64-bit one) */
+	uint64_t bar[BM_PCI_NBARS]; /* CPU address, once placed; 0 if not */
+	uint64_t
+		bar_size[BM_PCI_NBARS]; /* 0: not implemented (or the upper half of a 64-bit one) */
 	bool bar_64[BM_PCI_NBARS];
 };
 
