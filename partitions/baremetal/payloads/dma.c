@@ -51,9 +51,11 @@ BM_PAYLOAD("dma");
 #define MAGIC	       0xd3a15afe0000cafeULL
 #define DMA_WAIT_US    2000000 /* a transfer takes ~100 ms of QEMU time */
 #define WAIT_PEER_US   60000000
-/* Bulkhead shows a cell's blocked DMA at most five times a second: one
- * attempt per 250 ms keeps every report on the console. */
-#define PACE_US	       250000
+/* Bulkhead shows a cell's blocked DMA at most five times a second, and
+ * QEMU's SMMU reports a blocked 4 KiB transfer as 1024 faults (one per
+ * 4-byte access): attempts more than a second apart (with a margin for a
+ * busy host) each get their first fault shown. */
+#define PACE_US	       1300000
 
 struct mailbox {
 	volatile uint64_t victim_ready;	 /* canaries set */
