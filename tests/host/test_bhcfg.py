@@ -72,9 +72,6 @@ def assert_ok(r, warnings=()):
     assert r.warnings == list(warnings), r.stderr
 
 
-SMMU_WARNING = ("smmu-streams are recorded but not enforced: Bulkhead does not program the "
-                "SMMU yet, so these devices can DMA anywhere")
-
 
 def dma_warning(spec, path, why):
     return (f"device '{spec}' ({path}) can do DMA ({why}) and no SMMU stands in front of it: "
@@ -289,8 +286,9 @@ def test_shared_device_is_mmio_only(run):
 
 
 def test_smmu_streams(run):
+    # Enforced: the SMMU translates them through the cell's stage 2 (no warning).
     r = run(two({"props": "smmu-streams = <0x10 0x11>;"}, {"props": "smmu-streams = <0x12>;"}))
-    assert_ok(r, [W("/cells/a", SMMU_WARNING), W("/cells/b", SMMU_WARNING)])
+    assert_ok(r)
     c = (r.out / "config.c").read_text()
     assert "static const uint32_t cell_a_streams[] = {0x10, 0x11};" in c
     assert ".nstreams = 1," in c
@@ -1187,18 +1185,18 @@ def test_dma_unprotected_without_such_device_warns(run):
                     "can DMA without an SMMU in front of it")])
 
 
-def test_dma_device_behind_smmu_warns(run, test_board):
+def test_dma_device_behind_smmu_brings_its_streams(run, test_board):
+    # Its 'iommus' stream IDs join the cell's: the SMMU confines its DMA.
     board = test_board('dmadev@9100000 { compatible = "test,dev"; dma-coherent; '
                        'reg = <0x0 0x9100000 0x0 0x1000>; iommus = <&{/smmuv3@9050000} 7>; };')
-    r = run(system(cell(props='devices = "/dmadev@9100000";')), board=board)
-    assert_ok(r, [W("/cells/a", "device '/dmadev@9100000' (/dmadev@9100000) can do DMA "
-                    "(dma-coherent) behind the SMMU, which Bulkhead does not program yet, so "
-                    "it can DMA anywhere")])
-
-
-def test_smmu_streams_warn_not_enforced(run):
-    r = run(system(cell(props="smmu-streams = <0x10>;")))
-    assert_ok(r, [W("/cells/a", SMMU_WARNING)])
+    r = run(system(cell(props='devices = "/dmadev@9100000"; smmu-streams = <0x10>;')),
+            board=board)
+    assert_ok(r)
+    assert "static const uint32_t cell_a_streams[] = {0x10, 0x7};" in (r.out / "config.c").read_text()
+    # Another cell cannot own the same stream.
+    r = run(two({"props": 'devices = "/dmadev@9100000";'}, {"props": "smmu-streams = <7>;"}),
+            board=board)
+    assert_error(r, E("/cells/b", "stream ID 7 is already given to cell a"))
 
 
 @pytest.mark.parametrize("cpus, msg", [

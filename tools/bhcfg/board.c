@@ -272,8 +272,16 @@ static void parse_bulkhead(struct model *m)
 		return;
 	}
 	uart = fdt_node_offset_by_phandle(d->fdt, ph);
-	if (uart < 0 || !dt_compatible(d, uart, "arm,pl011")) {
-		cfg_error(d, node, "'console' must reference an arm,pl011 UART");
+	/* A UART Bulkhead has a driver for (arch/aarch64/uart_*.c). */
+	if (uart >= 0 && dt_compatible(d, uart, "arm,pl011")) {
+		m->board.console_kind = BH_UART_PL011;
+	} else if (uart >= 0 && (dt_compatible(d, uart, "cdns,uart-r1p12") ||
+				 dt_compatible(d, uart, "xlnx,xuartps"))) {
+		m->board.console_kind = BH_UART_CADENCE;
+	} else {
+		cfg_error(d, node,
+			  "'console' must reference a UART Bulkhead drives: arm,pl011 or "
+			  "cdns,uart-r1p12 (xlnx,xuartps)");
 		return;
 	}
 	m->board_console_node = uart;

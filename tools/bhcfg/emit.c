@@ -222,6 +222,8 @@ static int emit_tables(const struct model *m, const char *dir)
 	fprintf(f, "\t},\n");
 	range(f, ".hyp_mem", &b->hyp_mem);
 	range(f, ".console", &b->console);
+	fprintf(f, "\t.console_kind = %s,\n",
+		b->console_kind == BH_UART_CADENCE ? "BH_UART_CADENCE" : "BH_UART_PL011");
 	fprintf(f, "\t.console_irq = %u,\n", b->console_irq);
 	fprintf(f, "\t.gic = {\n\t\t.version = %u,\n\t\t.maint_ppi = %u,\n", b->gic.version,
 		b->gic.maint_ppi);

@@ -547,8 +547,35 @@ static bool behind_smmu(const struct dtb *b, int node)
 	return false;
 }
 
+/* A platform device's own stream IDs ('iommus' = <&smmu sid>...) join its
+ * cell's streams, which Bulkhead translates through the cell's stage 2.
+ * False if it names the SMMU in a way we cannot read. */
+static bool add_device_streams(struct model *m, struct cfg_cell *c, int node)
+{
+	const struct dtb *b = &m->board_dtb;
+	int len, smmu = m->board_smmu_node;
+	const fdt32_t *p = fdt_getprop(b->fdt, node, "iommus", &len);
+	uint32_t cells = 1;
+
+	if (!p)
+		return true;
+	if (smmu < 0 || !dt_u32(b, smmu, "#iommu-cells", &cells) || cells != 1 || len % 8)
+		return false;
+	for (int i = 0; i < len / 8; i++) {
+		uint32_t sid = fdt32_to_cpu(p[2 * i + 1]), j = 0;
+
+		if (fdt_node_offset_by_phandle(b->fdt, fdt32_to_cpu(p[2 * i])) != smmu)
+			return false;
+		while (j < c->nstreams && c->streams[j] != sid)
+			j++;
+		if (j == c->nstreams && c->nstreams < CFG_MAX_STREAMS)
+			c->streams[c->nstreams++] = sid;
+	}
+	return true;
+}
+
 /* A device that can DMA reaches all memory unless an SMMU stands in front of
- * it; and as Bulkhead does not program the SMMU yet, even then. */
+ * it: with its stream IDs (its 'iommus'), its DMA is confined to its cell. */
 static void check_dma(struct model *m)
 {
 	const struct dtb *b = &m->board_dtb, *d = &m->config_dtb;
@@ -590,11 +617,19 @@ static void check_dma(struct model *m)
 					"other cells' and the hypervisor's included "
 					"(dma-unprotected)",
 					msg_str(dev->spec), bpath(m, dev->bnode), why);
-			else if (smmu)
-				cfg_warn(d, dev->node,
-					 "device '%s' (%s) can do DMA (%s) behind the SMMU, which "
-					 "Bulkhead does not program yet, so it can DMA anywhere",
-					 msg_str(dev->spec), bpath(m, dev->bnode), smmu);
+			else if (smmu && !fdt_getprop(b->fdt, dev->bnode, "iommus", NULL))
+				cell_error(c, d, dev->node,
+					   "device '%s' (%s) can do DMA (%s) behind the SMMU, but "
+					   "its stream IDs are not its own to give (a bus above it "
+					   "maps them: give PCIe functions with 'pci-functions')",
+					   msg_str(dev->spec), bpath(m, dev->bnode), smmu);
+			else if (smmu && !add_device_streams(m, c, dev->bnode))
+				cell_error(c, d, dev->node,
+					   "device '%s' (%s): its 'iommus' must name the board's "
+					   "SMMU (%s) with one stream ID each (#iommu-cells = 1)",
+					   msg_str(dev->spec), bpath(m, dev->bnode),
+					   m->board_smmu_node >= 0 ? bpath(m, m->board_smmu_node)
+								   : "none");
 			unprotected |= why != NULL;
 		}
 		if (c->dma_unprotected && !unprotected && !c->errors)
@@ -818,10 +853,6 @@ static void check_streams(struct model *m)
 							"stream ID %u is already given to cell %s",
 							c->streams[j], m->cell[ci].name);
 		}
-		cfg_warn(
-			d, c->node,
-			"smmu-streams are recorded but not enforced: Bulkhead does not program the "
-			"SMMU yet, so these devices can DMA anywhere");
 	}
 }
 

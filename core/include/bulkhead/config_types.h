@@ -11,6 +11,12 @@
 #define BH_MAX_CPUS	  16
 #define BH_MAX_RAM_RANGES 8
 
+/* The UART Bulkhead prints to: which driver (arch/aarch64/uart_*.c). */
+enum bh_uart_kind {
+	BH_UART_PL011 = 0,   /* arm,pl011 */
+	BH_UART_CADENCE = 1, /* cdns,uart-r1p12 / xlnx,xuartps (ZynqMP) */
+};
+
 enum bh_psci_conduit {
 	BH_PSCI_SMC = 0,
 	BH_PSCI_HVC = 1,
@@ -39,7 +45,8 @@ struct bh_board {
 	uint32_t nram;
 	struct bh_range ram[BH_MAX_RAM_RANGES];
 	struct bh_range hyp_mem; /* Bulkhead's image, bundle and heap */
-	struct bh_range console; /* PL011 Bulkhead prints to */
+	struct bh_range console; /* the UART Bulkhead prints to */
+	uint32_t console_kind;	 /* enum bh_uart_kind */
 	uint32_t console_irq;	 /* SPI number (GIC INTID - 32) */
 	struct bh_board_gic gic;
 	struct bh_range smmu;	  /* SMMUv3 registers; size 0 if none */
