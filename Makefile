@@ -249,7 +249,7 @@ SMOKE_BOARDS ?= qemu-virt-a53
 TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolation-stop \
 	test-smp test-reset test-restart test-stop-smp test-psci test-irq test-console \
 	test-ticker test-rtos test-linux-rtos linux-rtos test-gicstorm test-uart1 test-fidelity \
-	test-debug test-pmu
+	test-debug test-pmu test-dma test-dma-stop
 SMOKE_IMAGES := bare two-cells test-isolation-inject test-smp test-reset test-psci test-irq \
 	test-fidelity test-debug test-pmu test-linux-rtos
 test-images: partitions
@@ -272,6 +272,20 @@ test: setup
 	$(Q)BULKHEAD_BOARDS="$(TEST_BOARDS)" BULKHEAD_SMOKE_BOARDS="$(SMOKE_BOARDS)" \
 		$(PYTHON) -m pytest -v -p no:cacheprovider tests/host tests/qemu
 	@echo "make test: all passed"
+
+# make bench [BENCH=<script>]: the benchmarks in tests/bench, each building
+# what it boots first. Figures, not verdicts: under QEMU's TCG they depend on
+# the host (NOISY on a shared machine). BENCH=dma_throughput runs one alone.
+BENCH ?= boot_time dma_throughput mixed_criticality
+BENCH_IMAGES_boot_time := bare
+BENCH_IMAGES_dma_throughput := test-dma-bench
+BENCH_IMAGES_mixed_criticality := test-linux-rtos test-rtos
+.PHONY: bench
+bench: setup
+	@$(MAKE) --no-print-directory partitions $(if $(filter dma_throughput mixed_criticality,$(BENCH)),linux)
+	@for img in $(foreach b,$(BENCH),$(BENCH_IMAGES_$(b))); do \
+		$(MAKE) --no-print-directory CONFIG=$$img all || exit 1; done
+	@for b in $(BENCH); do echo "== tests/bench/$$b.py"; $(PYTHON) tests/bench/$$b.py || exit 1; done
 
 # ---------------------------------------------------------------- checks
 # cppcheck does not read system headers: libfdt's iteration macros, as a library.

@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
+"""DMA through the SMMU: virtio-blk-pci read throughput in a Linux cell whose
+disk DMA the SMMU translates with the cell's stage 2, against the same kernel
+and initramfs on bare QEMU (no hypervisor, no SMMU); and the SMMU commands a
+cell's start and stop take.
+
+  tests/bench/dma_throughput.py [boots] [reads per boot] [disk MiB] [board]
+  (defaults: 3 boots of each, 3 reads, 256 MiB, qemu-virt)
+
+Each boot: Linux reads the whole disk (random data) with dd, dropping the page
+cache before each read, timed with /proc/uptime (10 ms). Boots alternate
+between bare QEMU and Bulkhead so that a change in the host's load hits both.
+Prints each read, the median throughput of each, their ratio, and the IOMMU
+line Bulkhead prints when the cell stops.
+
+NOISY: under QEMU's TCG the figures depend on the host (here 2 cores shared
+with other jobs); compare the ratio over several runs, not single numbers.
+Needs `make linux` and `make CONFIG=test-dma-bench` (or `make bench`).
+"""
+import os
+import re
+import statistics
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "qemu"))
+from qemuharness import ROOT, bulkhead_args, image_path, run_qemu  # noqa: E402
+
+BOOTS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+READS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+DISK_MIB = int(sys.argv[3]) if len(sys.argv) > 3 else 256
+BOARD = sys.argv[4] if len(sys.argv) > 4 else "qemu-virt"
+TIMEOUT = 300
+LINUX_O = os.path.join(ROOT, "build", "partitions", "linux")
+READ_RE = re.compile(r"^(?:\[linux\] )?BENCH-READ sectors=(\d+) start=([\d.]+) end=([\d.]+)\r?$",
+                     re.M)
+CMD = (f"for i in $(seq {READS}); do echo 3 > /proc/sys/vm/drop_caches; "
+       "s=$(cut -d' ' -f1 /proc/uptime); dd if=/dev/vda of=/dev/null bs=1M 2>/dev/null; "
+       "e=$(cut -d' ' -f1 /proc/uptime); "
+       "echo BENCH-READ sectors=$(cat /sys/block/vda/size) start=$s end=$e; done; "
+       "echo BENCH-DONE\r")
+
+
+def disk_args(disk):
+    # Modern-only with VIRTIO_F_ACCESS_PLATFORM: QEMU's virtio devices DMA
+    # through the IOMMU only then (otherwise they would write IPAs as PAs).
+    return ["-drive", f"file={disk},format=raw,if=none,id=d0",
+            "-device", "virtio-blk-pci,drive=d0,bus=pcie.0,addr=2,"
+                       "disable-legacy=on,iommu_platform=on"]
+
+
+def native_args(disk):
+    return ["-machine", "virt,gic-version=3", "-cpu", "cortex-a72", "-smp", "2", "-m", "512M",
+            "-display", "none", "-nic", "none", "-monitor", "none", "-serial", "stdio",
+            "-kernel", os.path.join(LINUX_O, "Image"),
+            "-initrd", os.path.join(LINUX_O, "initramfs.cpio.gz"),
+            "-append", "console=ttyAMA0 quiet"] + disk_args(disk)
+
+
+def run(args, prompt):
+    r = run_qemu(args, TIMEOUT, input_script=[(prompt, CMD),
+                                              (r"BENCH-DONE\r?\n", "poweroff -f\r")])
+    assert not r.timed_out, f"timed out after {TIMEOUT}s:\n{r.output[-4000:]}"
+    reads = [(int(n) * 512, float(e) - float(s)) for n, s, e in READ_RE.findall(r.output)]
+    assert len(reads) == READS, r.output[-4000:]
+    assert all(b == DISK_MIB << 20 and t > 0 for b, t in reads), reads
+    return r, [b / t / 1e6 for b, t in reads]
+
+
+def main():
+    image = image_path("test-dma-bench", BOARD)
+    native, cell, iommu = [], [], set()
+    with tempfile.TemporaryDirectory() as tmp:
+        disk = os.path.join(tmp, "disk.img")
+        with open(disk, "wb") as f:
+            f.write(os.urandom(DISK_MIB << 20))
+        for boot in range(BOOTS):
+            _, mbs = run(native_args(disk), r"(?m)^/ # ")
+            native += mbs
+            print(f"boot {boot + 1}: bare QEMU: " + ", ".join(f"{x:.1f}" for x in mbs) + " MB/s",
+                  flush=True)
+            r, mbs = run(bulkhead_args(image, BOARD, extra=disk_args(disk)), r"\[linux\] / # ")
+            cell += mbs
+            assert "blocked" not in r.output, r.output[-4000:]
+            iommu |= set(re.findall(r"^cell linux: IOMMU: .*$", r.output, re.M))
+            print(f"boot {boot + 1}: Bulkhead, SMMU translating: "
+                  + ", ".join(f"{x:.1f}" for x in mbs) + " MB/s", flush=True)
+    n, c = statistics.median(native), statistics.median(cell)
+    print(f"{DISK_MIB} MiB read {BOOTS}x{READS} times each (NOISY: TCG on a shared host)")
+    print(f"  bare QEMU:              median {n:.1f} MB/s (min {min(native):.1f}, "
+          f"max {max(native):.1f})")
+    print(f"  Bulkhead, SMMU on:      median {c:.1f} MB/s (min {min(cell):.1f}, "
+          f"max {max(cell):.1f})")
+    print(f"  ratio Bulkhead / bare:  {c / n:.2f}")
+    for line in sorted(iommu):
+        print(f"  {line}")
+
+
+if __name__ == "__main__":
+    main()
