@@ -11,12 +11,13 @@ bus, whose stream ID is their requester ID (bus << 8 | device << 3 | fn):
   00:04.0  stream 32   no cell's (beyond the stream table)
 
 The cells run partitions/baremetal/payloads/dma.c. No cell can program a
-function it does not own (Bulkhead's virtual ECAM hides it), so the test
+function it does not own (Bulkhead's virtual ECAM hides it), nor its own
+once it is stopped (Bulkhead turns its bus mastering off), so the test
 plays the part of whatever else could (firmware that left a device running,
 a debugger, a rogue agent): through QEMU's gdbstub in physical-memory mode
-it places the unowned functions' BARs, turns on their bus mastering and
-starts a DMA at the victim's RAM, then tells the victim so in the memory
-the cells share.
+it places the functions' BARs, turns their bus mastering on and starts
+their DMA, then says so in the memory the cells share (the mailbox, at the
+same address as IPA and PA).
 """
 import os
 import re
@@ -31,9 +32,13 @@ EDU = "edu,dma_mask=0xffffffffffffffff"
 ECAM = 0x4010000000          # QEMU virt's ECAM (highmem), bus 0
 UNOWNED_BAR = 0x3e000000     # in the host bridge's 32-bit window, no cell's share
 VICTIM_CANARY_PA = 0x51c02000
-MAILBOX_PA = 0x5f000000      # dma.c struct mailbox
+MAILBOX = 0x5f000000         # dma.c struct mailbox (IPA = PA)
+UNOWNED_POKED = MAILBOX + 16
+STOPPED_POKED = MAILBOX + 24
+STOP_TARGET = MAILBOX + 0x1000
 MAGIC = 0xd3a15afe0000cafe
 UNOWNED = {8: 1, 32: 4}      # stream -> device number on bus 0
+RESTARTER_BAR = 0x10000000   # where the restarter placed its edu's BAR (its window)
 
 
 def edus(*slots):
@@ -80,28 +85,51 @@ class GdbStub:
     def write64(self, addr, v):
         self.write(addr, struct.pack("<Q", v))
 
+    def edu_dma(self, dev, bar, dst, count):
+        """Bus mastering on for edu 00:<dev>.0 (BAR0 at @bar) and a DMA of
+        @count bytes from its buffer to @dst. A transfer still pending keeps
+        its own addresses (the device ignores new ones meanwhile) and now
+        runs with bus mastering on."""
+        cfg = ECAM + (dev << 15)
+        self.write32(cfg + 0x10, bar)             # BAR0
+        self.write32(cfg + 0x04, 0x6)             # memory decoding, bus mastering
+        self.write64(bar + 0x80, 0x40000)         # from the device's buffer ...
+        self.write64(bar + 0x88, dst)             # ... to memory
+        self.write64(bar + 0x90, count)
+        self.write64(bar + 0x98, 0x3)             # run, device -> memory
+
     def close(self):
         self.cmd("D")
         self.s.close()
 
 
-def poke_unowned(sock):
-    """Make the unowned edu functions DMA 4 bytes into the victim's canary."""
+def poke(sock, dmas, flag):
+    """Start each (device, BAR, destination, count) DMA, then set @flag in
+    the mailbox."""
     g = GdbStub(sock)
     try:
         assert g.cmd("Qqemu.PhyMemMode:1") == "OK"
-        for n, (sid, dev) in enumerate(sorted(UNOWNED.items())):
-            cfg = ECAM + (dev << 15)
-            bar = UNOWNED_BAR + n * 0x100000
-            g.write32(cfg + 0x10, bar)          # BAR0
-            g.write32(cfg + 0x04, 0x6)          # memory decoding, bus mastering
-            g.write64(bar + 0x80, 0x40000)      # from the device's buffer ...
-            g.write64(bar + 0x88, VICTIM_CANARY_PA + 8 * n)  # ... to the victim's RAM
-            g.write64(bar + 0x90, 4)
-            g.write64(bar + 0x98, 0x3)          # run, device -> memory
-        g.write64(MAILBOX_PA + 16, MAGIC)       # mailbox.unowned_poked
+        for dma in dmas:
+            g.edu_dma(*dma)
+        g.write64(flag, MAGIC)
     finally:
         g.close()
+
+
+def poke_unowned(sock):
+    """The unowned edu functions DMA 4 bytes each into the victim's canary."""
+    poke(sock, [(dev, UNOWNED_BAR + n * 0x100000, VICTIM_CANARY_PA + 8 * n, 4)
+                for n, dev in enumerate(UNOWNED[s] for s in sorted(UNOWNED))], UNOWNED_POKED)
+
+
+def poke_stopped(sock):
+    """The stopped restarter's edu DMAs 4 KiB into the memory the observer
+    watches (its IPA and PA both: translated or not, it would land there)."""
+    poke(sock, [(2, RESTARTER_BAR, STOP_TARGET, 4096)], STOPPED_POKED)
+
+
+def gdb_args(sock):
+    return ["-chardev", f"socket,id=gdb0,path={sock},server=on,wait=off", "-gdb", "chardev:gdb0"]
 
 
 def boot(config, board, extra, **kw):
@@ -132,9 +160,7 @@ NO_MAPPING = r"no mapping at that address in the cell's stage 2"
 def test_dma_attacks_from_a_cell_are_blocked_and_reported(board):
     with tempfile.TemporaryDirectory() as tmp:
         sock = os.path.join(tmp, "gdb")
-        extra = ["-chardev", f"socket,id=gdb0,path={sock},server=on,wait=off",
-                 "-gdb", "chardev:gdb0"] + edus(1, 2, 3, 4)
-        r = boot("test-dma", board, extra,
+        r = boot("test-dma", board, gdb_args(sock) + edus(1, 2, 3, 4),
                  input_script=[(r"^\[victim\] dma: canaries set", lambda: poke_unowned(sock))])
     out = r.output
     assert_passed(r, "attacker", 4)
@@ -177,7 +203,10 @@ def test_dma_attacks_from_a_cell_are_blocked_and_reported(board):
 
 
 def test_stopped_cell_dma_lands_nowhere_and_restart_reenables_it(board):
-    r = boot("test-dma-stop", board, edus(2))
+    with tempfile.TemporaryDirectory() as tmp:
+        sock = os.path.join(tmp, "gdb")
+        r = boot("test-dma-stop", board, gdb_args(sock) + edus(2),
+                 input_script=[(r"^cell restarter: stopped$", lambda: poke_stopped(sock))])
     out = r.output
     assert_passed(r, "restarter", 3)
     assert_passed(r, "observer", 1)
@@ -187,10 +216,14 @@ def test_stopped_cell_dma_lands_nowhere_and_restart_reenables_it(board):
     # After the restart: nothing of the DMA started before it; DMA works again.
     r.expect(r"^\[restarter\] \[  OK  \] restarter_nothing_landed_after_the_restart$")
     r.expect(r"^\[restarter\] \[  OK  \] restarter_dma_works_again_after_the_restart$")
-    # Stopped right after starting one: the observer finds nothing landed.
+    # Stopped right after starting one, then its device made to DMA with bus
+    # mastering on again: blocked by the SMMU, and the observer finds nothing.
     r.expect(r"^cell restarter: SYSTEM_OFF$")
+    r.expect(r"^cell restarter \(stopped\): stream 16: DMA blocked: the stream is blocked"
+             r"(?: \(\d+ more not shown\))?$")
     r.expect(r"^\[observer\] \[  OK  \] observer_nothing_lands_after_the_stop$")
-    r.expect(r"^\[observer\] dma: 1 s after the restarter stopped: nothing landed at 0x4f001000$")
+    r.expect(r"^\[observer\] dma: after the restarter stopped and its device was made to DMA: "
+             r"nothing landed at 0x5f001000$")
     assert out.count("cell restarter: IOMMU: 1 stream(s), 3 commands at its start") == 2, out
 
 

@@ -23,13 +23,17 @@
  *                  started into memory shared with the observer and the
  *                  cell stops (SYSTEM_OFF, right after its result).
  *   dma.observer   finds nothing landed in the shared memory after the
- *                  restarter stopped.
+ *                  restarter stopped. With dma.poked it also waits for
+ *                  the test to have turned bus mastering back on for the
+ *                  stopped cell's edu and made it DMA there (the SMMU must
+ *                  block it: the stream is blocked while its cell is
+ *                  stopped, whatever the device does).
  *
  * Addresses follow configs/qemu-virt/test-dma.dts and test-dma-stop.dts:
  * every cell's RAM is at IPA 0x40000000; the attacker's and restarter's
  * are 16 MiB at PA 0x50000000, the victim's 16 MiB at PA 0x51000000 and
  * its vault 1 MiB at PA 0x52000000 (IPA 0x48000000); the mailbox the
- * cells share is 1 MiB at PA 0x5f000000 (IPA 0x4f000000).
+ * cells share is 1 MiB at PA 0x5f000000, at the same IPA.
  */
 #include <bm/bm.h>
 #include <bm/edu.h>
@@ -44,8 +48,8 @@ BM_PAYLOAD("dma");
 #define NEIGHBOUR_PA   0x51c00000ULL /* the same canary, at its PA */
 #define VAULT_IPA      0x48000000ULL /* the victim's vault */
 #define VAULT_PA       0x52000000ULL
-#define CANARY_SIZE    0x4000 /* 16 KiB at each canary address */
-#define MAILBOX	       0x4f000000ULL
+#define CANARY_SIZE    0x4000			   /* 16 KiB at each canary address */
+#define MAILBOX	       0x5f000000ULL		   /* shared, IPA = PA */
 #define STOP_TARGET    (MAILBOX + 0x1000)	   /* the stop scenario's DMA target */
 #define PERSIST_TARGET (BM_PERSIST_ADDR + 0x10000) /* the restart scenario's */
 #define MAGIC	       0xd3a15afe0000cafeULL
@@ -62,6 +66,7 @@ struct mailbox {
 	volatile uint64_t attacks_done;	 /* the attacker has finished */
 	volatile uint64_t unowned_poked; /* the test made the unowned edu DMA */
 	volatile uint64_t armed;	 /* the restarter started a DMA and stops */
+	volatile uint64_t stopped_poked; /* the test made the stopped cell's edu DMA */
 };
 
 #define T_READ	 BIT(0) /* also read it into the device */
@@ -436,7 +441,12 @@ TEST(observer_nothing_lands_after_the_stop)
 	}
 	ASSERT_TRUE(wait_for(&mb->armed, "the restarter's last DMA"));
 	bm_udelay(1000000);
+	if (role("dma.poked")) {
+		ASSERT_TRUE(wait_for(&mb->stopped_poked, "the stopped cell's device DMA"));
+		bm_udelay(500000);
+	}
 	EXPECT_EQ(differ(STOP_TARGET, 0x00, BM_EDU_BUF_SIZE), 0);
-	bh_printf("dma: 1 s after the restarter stopped: nothing landed at 0x%lx\n",
+	bh_printf("dma: after the restarter stopped%s: nothing landed at 0x%lx\n",
+		  role("dma.poked") ? " and its device was made to DMA" : "",
 		  (unsigned long)STOP_TARGET);
 }
