@@ -206,7 +206,7 @@ def test_stopped_cell_dma_lands_nowhere_and_restart_reenables_it(board):
     with tempfile.TemporaryDirectory() as tmp:
         sock = os.path.join(tmp, "gdb")
         r = boot("test-dma-stop", board, gdb_args(sock) + edus(2),
-                 input_script=[(r"^cell restarter: stopped$", lambda: poke_stopped(sock))])
+                 input_script=[(r"^cell restarter: stopped\r?$", lambda: poke_stopped(sock))])
     out = r.output
     assert_passed(r, "restarter", 3)
     assert_passed(r, "observer", 1)
