@@ -33,8 +33,8 @@ ECAM = 0x4010000000          # QEMU virt's ECAM (highmem), bus 0
 UNOWNED_BAR = 0x3e000000     # in the host bridge's 32-bit window, no cell's share
 VICTIM_CANARY_PA = 0x51c02000
 MAILBOX = 0x5f000000         # dma.c struct mailbox (IPA = PA)
-UNOWNED_POKED = MAILBOX + 16
-STOPPED_POKED = MAILBOX + 24
+UNOWNED_POKED = MAILBOX + 16   # struct mailbox: victim_ready, attacks_done, unowned_poked, armed, stopped_poked
+STOPPED_POKED = MAILBOX + 32
 STOP_TARGET = MAILBOX + 0x1000
 MAGIC = 0xd3a15afe0000cafe
 UNOWNED = {8: 1, 32: 4}      # stream -> device number on bus 0
