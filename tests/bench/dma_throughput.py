@@ -16,13 +16,16 @@ timed on the host (from typing the command to its last line: all reads and
 cache drops, whatever the guest's clock says), and the IOMMU line Bulkhead
 prints when the cell stops.
 
-NOISY: under QEMU's TCG the figures depend on the host (here 2 cores shared
-with other jobs); compare the ratio over several runs, not single numbers.
-Needs `make linux` and `make CONFIG=test-dma-bench` (or `make bench`).
+NOISY: wall-clock figures under QEMU's TCG depend on the host (here 2 cores
+shared with other jobs); compare the ratio over several runs, not single
+numbers. (make bench counts instructions instead; this one cannot: a disk's
+throughput is time.) Builds the Linux guest and configs/qemu-virt/
+test-dma-bench.dts first.
 """
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 
@@ -72,7 +75,16 @@ def run(args, prompt):
     return r, [b / t / 1e6 for b, t in reads], host
 
 
+def make(*args):
+    r = subprocess.run(["make", "--no-print-directory", *args], cwd=ROOT,
+                       capture_output=True, text=True)
+    if r.returncode:
+        sys.exit(f"make {' '.join(args)} failed:\n{r.stdout}{r.stderr}")
+
+
 def main():
+    make("linux")
+    make(f"BOARD={BOARD}", "CONFIG=test-dma-bench")
     image = image_path("test-dma-bench", BOARD)
     native, cell, iommu, host_native, host_cell = [], [], set(), [], []
     with tempfile.TemporaryDirectory() as tmp:

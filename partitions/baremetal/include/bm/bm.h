@@ -147,6 +147,9 @@ void bm_dcache_clean(const void *addr, size_t size);
  * read from memory, not from stale lines. */
 void bm_dcache_inval(const void *addr, size_t size);
 
+/* The virtual counter at the payload's first instruction (boot vCPU). */
+extern uint64_t bm_entry_ticks;
+
 /* Boot counter kept at BM_PERSIST_ADDR across restarts of the cell:
  * increments, prints "BM-BOOTCOUNT: <n>" and returns n (1 on a cold start). */
 uint64_t bm_boot_count_next(void);
