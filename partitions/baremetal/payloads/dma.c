@@ -226,7 +226,7 @@ static bool load_buffer(uint32_t seed)
 	return dma(SRC_BUF, BM_EDU_BUF_SIZE, false);
 }
 
-TEST(attacker_dma_outside_is_blocked)
+TEST(attacker_dma_outside_its_memory)
 {
 	if (!role("dma.attacker")) {
 		bm_test_skip("not the attacker");
@@ -257,7 +257,7 @@ TEST(attacker_dma_outside_is_blocked)
 	}
 }
 
-TEST(attacker_dma_read_of_neighbour_brings_nothing)
+TEST(attacker_dma_read_of_the_neighbour)
 {
 	if (!role("dma.attacker")) {
 		bm_test_skip("not the attacker");
