@@ -249,7 +249,7 @@ SMOKE_BOARDS ?= qemu-virt-a53
 TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolation-stop \
 	test-smp test-reset test-restart test-stop-smp test-psci test-irq test-console \
 	test-ticker test-rtos test-linux-rtos linux-rtos test-gicstorm test-uart1 test-fidelity \
-	test-debug test-pmu test-pci test-pci-linux
+	test-debug test-pmu test-pci test-pci-linux test-dma test-dma-stop
 SMOKE_IMAGES := bare two-cells test-isolation-inject test-smp test-reset test-psci test-irq \
 	test-fidelity test-debug test-pmu test-linux-rtos test-pci
 test-images: partitions

@@ -16,6 +16,8 @@
 #define REPORTS_PER_SECOND 5
 
 static bool iommu_ok;
+/* IOMMU commands the last start of each cell took (shown when it stops). */
+static uint64_t start_cmds[BH_NR_CPUS];
 
 /* Rate limit per cell, and one for streams no cell owns. */
 static struct report_window {
@@ -91,6 +93,7 @@ int iommu_cell_attach(struct cell *c)
 		.ia_bits = c->s2.ia_bits,
 		.start_level = c->s2.start_level,
 	};
+	uint64_t cmds;
 	int ret;
 
 	if (!c->cfg->nstreams)
@@ -107,7 +110,10 @@ int iommu_cell_attach(struct cell *c)
 	}
 	/* The IOMMU may not snoop: the tables it walks are in memory. */
 	pt_clean(&c->s2);
+	cmds = arch_iommu_commands();
 	ret = arch_iommu_set(c->cfg->stream_ids, c->cfg->nstreams, c->cfg->vmid, &d);
+	if (c->index < ARRAY_SIZE(start_cmds))
+		start_cmds[c->index] = arch_iommu_commands() - cmds;
 	if (ret)
 		bh_printf("cell %s: the IOMMU did not confirm its streams (error %d)\n",
 			  c->cfg->name, ret);
@@ -116,14 +122,21 @@ int iommu_cell_attach(struct cell *c)
 
 int iommu_cell_detach(struct cell *c)
 {
+	uint64_t cmds;
 	int ret;
 
 	if (!c->cfg->nstreams || !iommu_ok)
 		return 0; /* never attached */
+	cmds = arch_iommu_commands();
 	ret = arch_iommu_set(c->cfg->stream_ids, c->cfg->nstreams, c->cfg->vmid, NULL);
 	if (ret)
 		bh_printf("cell %s: the IOMMU did not confirm its streams are blocked (error %d)\n",
 			  c->cfg->name, ret);
+	else if (c->index < ARRAY_SIZE(start_cmds))
+		bh_printf("cell %s: IOMMU: %u stream(s), %llu commands at its start, %llu at "
+			  "this stop\n",
+			  c->cfg->name, c->cfg->nstreams, (unsigned long long)start_cmds[c->index],
+			  (unsigned long long)(arch_iommu_commands() - cmds));
 	return ret;
 }
 

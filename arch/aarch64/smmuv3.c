@@ -37,6 +37,7 @@ static struct smmu {
 	uint64_t *cmdq;
 	unsigned int cmdq_shift;
 	uint32_t cmdq_prod;
+	uint64_t ncmds; /* queued since boot */
 	uint64_t *evtq;
 	unsigned int evtq_shift;
 	arch_spinlock_t lock;
@@ -154,6 +155,7 @@ static int cmd(uint64_t d0, uint64_t d1)
 	publish(slot, 16);
 	smmu.cmdq_prod = (smmu.cmdq_prod + 1) & ((2U << smmu.cmdq_shift) - 1);
 	smmu_write32(SMMU_CMDQ_PROD, smmu.cmdq_prod);
+	smmu.ncmds++;
 	return 0;
 }
 
@@ -258,6 +260,11 @@ int arch_iommu_set(const uint32_t *sids, unsigned int n, uint32_t vmid,
 		ret = sync();
 	arch_spin_unlock(&smmu.lock);
 	return ret;
+}
+
+uint64_t arch_iommu_commands(void)
+{
+	return READ_ONCE(smmu.ncmds);
 }
 
 unsigned int arch_iommu_ia_bits(void)

@@ -27,6 +27,10 @@
 
 struct bm_platform bm_plat;
 
+/* The node starts (just past FDT_BEGIN_NODE and its name) at each depth
+ * while walking the tree in bm_fdt_find_compatible(). */
+#define FDT_MAX_DEPTH 16
+
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -121,6 +125,9 @@ static void parse(const uint8_t *fdt)
 	const uint8_t *p = fdt + off_struct, *end = fdt + total;
 	const char *strings = (const char *)fdt + off_strings;
 	uint32_t root_ac = 2, root_sc = 1, cpus_ac = 1;
+
+	bm_plat.addr_cells = root_ac;
+	bm_plat.size_cells = root_sc;
 	/* Which interesting node we are in, by depth (0 = /). */
 	int at[8] = {OTHER};
 	int depth = 0;
@@ -183,9 +190,9 @@ static void parse(const uint8_t *fdt)
 			    bounded_len(pname, end) < 0)
 				return;
 			if (node == ROOT && !strcmp(pname, "#address-cells") && len == 4)
-				root_ac = be32(val);
+				root_ac = bm_plat.addr_cells = be32(val);
 			else if (node == ROOT && !strcmp(pname, "#size-cells") && len == 4)
-				root_sc = be32(val);
+				root_sc = bm_plat.size_cells = be32(val);
 			else if (node == CPUS && !strcmp(pname, "#address-cells") && len == 4)
 				cpus_ac = be32(val);
 			else if (node == MEMORY && !strcmp(pname, "reg") && !bm_plat.ram_size &&
@@ -257,4 +264,117 @@ bool bm_bootarg(const char *word)
 bool bm_native(void)
 {
 	return bm_bootarg("bm.native");
+}
+
+/* ---- Generic lookups (after bm_fdt_scan) --------------------------------- */
+
+uint32_t bm_fdt_be32(const void *p)
+{
+	return be32(p);
+}
+
+uint64_t bm_fdt_cells(const void *p, uint32_t ncells)
+{
+	return cells(p, ncells);
+}
+
+/* The header's bounds, or false if there is no tree. */
+static bool bounds(const uint8_t **fdt, const uint8_t **structs, const uint8_t **end,
+		   const char **strings)
+{
+	uint32_t total, off_struct, off_strings;
+
+	if (!bm_plat.dtb)
+		return false;
+	*fdt = (const uint8_t *)(uintptr_t)bm_plat.dtb;
+	total = be32(*fdt + 4);
+	off_struct = be32(*fdt + 8);
+	off_strings = be32(*fdt + 12);
+	if (off_struct >= total || off_strings >= total)
+		return false;
+	*structs = *fdt + off_struct;
+	*end = *fdt + total;
+	*strings = (const char *)*fdt + off_strings;
+	return true;
+}
+
+/*
+ * Walk the properties of the node whose first property (or subnode) starts
+ * at @node: @name's value and length, or NULL. With @compat, instead walk
+ * the whole tree from @node and return the start of the first node whose
+ * "compatible" list holds @compat (as an offset, in *@found).
+ */
+static const void *walk(long node, const char *name, const char *compat, long *found,
+			uint32_t *lenp)
+{
+	const uint8_t *fdt, *structs, *end, *p;
+	const char *strings;
+	long starts[FDT_MAX_DEPTH];
+	int depth = 0;
+
+	if (!bounds(&fdt, &structs, &end, &strings) || node < 0 || fdt + node >= end)
+		return NULL;
+	p = compat ? structs : fdt + node;
+	starts[0] = node;
+	while (p + 4 <= end) {
+		uint32_t tok = be32(p);
+
+		p += 4;
+		if (tok == FDT_BEGIN_NODE) {
+			long len = bounded_len((const char *)p, end);
+
+			if (len < 0 || !compat)
+				return NULL; /* a subnode: the node's own properties are over */
+			p += ((size_t)len + 4) & ~(size_t)3;
+			if (++depth >= FDT_MAX_DEPTH)
+				return NULL;
+			starts[depth] = p - fdt;
+		} else if (tok == FDT_END_NODE) {
+			if (!compat || --depth < 0)
+				return NULL;
+		} else if (tok == FDT_PROP) {
+			uint32_t len = be32(p), nameoff = be32(p + 4);
+			const uint8_t *val = p + 8;
+			const char *pname = strings + nameoff;
+
+			if (val + len > end || (const uint8_t *)pname >= end ||
+			    bounded_len(pname, end) < 0)
+				return NULL;
+			p = val + ((len + 3) & ~3U);
+			if (!compat && !strcmp(pname, name)) {
+				*lenp = len;
+				return val;
+			}
+			if (compat && !strcmp(pname, "compatible")) {
+				for (uint32_t off = 0; off < len;) {
+					const char *c = (const char *)val + off;
+					long n = bounded_len(c, val + len);
+
+					if (n < 0)
+						break;
+					if (!strcmp(c, compat)) {
+						*found = starts[depth];
+						return val;
+					}
+					off += (uint32_t)n + 1;
+				}
+			}
+		} else if (tok != FDT_NOP) {
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+long bm_fdt_find_compatible(const char *compat)
+{
+	long found = -1;
+	uint32_t len;
+
+	return walk(0, NULL, compat, &found, &len) ? found : -1;
+}
+
+const void *bm_fdt_getprop(long node, const char *name, uint32_t *len)
+{
+	return walk(node, name, NULL, NULL, len);
 }

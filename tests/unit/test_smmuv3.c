@@ -107,11 +107,14 @@ TEST(smmu_cell_streams_walk_the_cells_own_stage2)
 	struct fix f;
 	const uint32_t sids[] = {0x10, 0x18};
 	const uint64_t *e;
+	uint64_t queued;
 
 	setup(&f, sids, 2, IDR0_GOOD);
 	EXPECT_EQ(iommu_init(&f.pool), 0);
 	fake_smmu.ncmds = 0;
+	queued = arch_iommu_commands();
 	EXPECT_EQ(iommu_cell_attach(&f.cf->c), 0);
+	EXPECT_EQ(arch_iommu_commands() - queued, 4); /* the driver's own count agrees */
 	e = ste(0x18);
 	EXPECT_EQ(e[0], SMMU_STE_V | (SMMU_STE_CONFIG_S2 << SMMU_STE_CONFIG_SHIFT));
 	/* VMID 3; 40-bit IPA: T0SZ 24, start level 1 (SL0 1), PS 40 bits
@@ -136,6 +139,8 @@ TEST(smmu_cell_streams_walk_the_cells_own_stage2)
 	EXPECT_EQ(ste(0x18)[0] & SMMU_STE_V, 0);
 	EXPECT_EQ(fake_smmu.ncmds, 4);
 	EXPECT_EQ(op(3), SMMU_CMD_SYNC);
+	EXPECT_TRUE(strstr(fake_console_output(),
+			   "IOMMU: 2 stream(s), 4 commands at its start, 4 at this stop") != NULL);
 	teardown(&f);
 }
 

@@ -149,6 +149,8 @@ unsigned int arch_iommu_ia_bits(void);
  * returns 0; -BH_ETIMEDOUT if the IOMMU did not confirm (it said so). */
 int arch_iommu_set(const uint32_t *sids, unsigned int n, uint32_t vmid,
 		   const struct iommu_domain *d);
+/* Commands queued to the IOMMU since boot (for the statistics). */
+uint64_t arch_iommu_commands(void);
 /* An IOMMU interrupt: events go to iommu_fault_report(). False if @intid
  * is not the IOMMU's. */
 bool arch_iommu_irq(unsigned int intid);

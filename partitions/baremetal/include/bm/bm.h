@@ -49,8 +49,9 @@ struct bm_platform {
 	 * GICv2; without one, GICv3 at BM_GICD_BASE / BM_GICR_BASE. */
 	unsigned int gic_version; /* 2 or 3 */
 	uint64_t gicd_base;
-	uint64_t gicr_base; /* GICv3: first redistributor region */
-	uint64_t gicc_base; /* GICv2: CPU interface */
+	uint64_t gicr_base;		 /* GICv3: first redistributor region */
+	uint64_t gicc_base;		 /* GICv2: CPU interface */
+	uint32_t addr_cells, size_cells; /* the root's #address-cells / #size-cells */
 };
 extern struct bm_platform bm_plat;
 /* True if the whitespace-separated word @word is in /chosen/bootargs. */
@@ -58,6 +59,13 @@ bool bm_bootarg(const char *word);
 /* "bm.native" on the command line: running on bare QEMU, no hypervisor.
  * Tests of hypervisor-only behaviour skip themselves then. */
 bool bm_native(void);
+/* Device-tree lookups for drivers (after boot; NULL / -1 without a tree).
+ * A node is an offset into the tree, as bm_fdt_find_compatible() gives. */
+long bm_fdt_find_compatible(const char *compat);
+const void *bm_fdt_getprop(long node, const char *name, uint32_t *len);
+uint32_t bm_fdt_be32(const void *p);
+/* A big-endian number of @ncells (1 or 2) cells. */
+uint64_t bm_fdt_cells(const void *p, uint32_t ncells);
 
 /* ---- vCPUs ---------------------------------------------------------------
  * vCPU index = MPIDR Aff0 (stack slot, TPIDR_EL1, PSCI context id). */
@@ -135,6 +143,9 @@ __noreturn void bm_fatal(const char *fmt, ...) __printf(1, 2);
 /* ---- Caches ------------------------------------------------------------------ */
 /* Clean [addr, addr+size) to the point of coherency, e.g. before a reset. */
 void bm_dcache_clean(const void *addr, size_t size);
+/* Clean and invalidate [addr, addr+size): what a device wrote to memory is
+ * read from memory, not from stale lines. */
+void bm_dcache_inval(const void *addr, size_t size);
 
 /* The virtual counter at the payload's first instruction (boot vCPU). */
 extern uint64_t bm_entry_ticks;

@@ -16,7 +16,8 @@
 #define BM_UART_BASE	_ULL(0x09000000) /* PL011 */
 #define BM_GICD_BASE	_ULL(0x08000000)
 #define BM_GICR_BASE	_ULL(0x080a0000)
-#define BM_DEVICE_START _ULL(0x08000000) /* mapped Device-nGnRE from here ... */
-#define BM_DEVICE_END	_ULL(0x40000000) /* ... up to RAM */
+#define BM_DEVICE_START _ULL(0x08000000)   /* mapped Device-nGnRE from here ... */
+#define BM_DEVICE_END	_ULL(0x40000000)   /* ... up to RAM */
+#define BM_VA_LIMIT	_ULL(0x8000000000) /* stage 1 maps [0, 512 GiB) (mmu.c) */
 #define BM_MAX_VCPUS	8
 #define BM_STACK_SIZE	0x4000 /* per vCPU; exceptions run on it too */

@@ -65,16 +65,19 @@ static inline unsigned int bm_current_el(void)
 	(SCTLR_EL1_RES1 | SCTLR_EL1_M | SCTLR_EL1_C | SCTLR_EL1_SA | SCTLR_EL1_SA0 | SCTLR_EL1_I)
 
 /*
- * TCR_EL1: 4 KiB granule, 32-bit VA (the map stops at 4 GiB, so the walk
- * starts at level 1 with 4 entries), 32-bit output (IPS=0 works on every
- * implementation), walks inner-shareable write-back, no TTBR1 walks.
+ * TCR_EL1: 4 KiB granule, 39-bit VA (the walk starts at level 1 with 512
+ * entries), 40-bit output (a larger IPS than the CPU has means the CPU's
+ * own size, so this works on every implementation; the map reaches 512 GiB
+ * only), walks inner-shareable write-back, no TTBR1 walks.
  */
-#define TCR_EL1_T0SZ  32
+#define TCR_EL1_T0SZ  25
 #define TCR_EL1_IRGN0 (1 << 8)
 #define TCR_EL1_ORGN0 (1 << 10)
 #define TCR_EL1_SH0   (3 << 12)
 #define TCR_EL1_EPD1  (1 << 23)
-#define TCR_EL1_VALUE (TCR_EL1_T0SZ | TCR_EL1_IRGN0 | TCR_EL1_ORGN0 | TCR_EL1_SH0 | TCR_EL1_EPD1)
+#define TCR_EL1_IPS40 (_ULL(2) << 32)
+#define TCR_EL1_VALUE \
+	(TCR_EL1_T0SZ | TCR_EL1_IRGN0 | TCR_EL1_ORGN0 | TCR_EL1_SH0 | TCR_EL1_EPD1 | TCR_EL1_IPS40)
 
 /* MAIR_EL1: index 0 Device-nGnRE, index 1 Normal write-back. */
 #define MAIR_IDX_DEVICE 0
