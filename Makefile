@@ -207,7 +207,7 @@ run: setup
 	$(QEMU) $(QEMU_ARGS) $(QEMU_SERIAL_ARGS)
 
 print-qemu-vars:
-	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)'"
+	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)' QEMU_DTB='$(QEMU_DTB)' HW_DTB='$(HW_DTB)' BOARD_NAME='$(CONFIG_BOARD)'"
 
 # ---------------------------------------------------------------- tests
 UNIT_O := build/unit

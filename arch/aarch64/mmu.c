@@ -118,6 +118,8 @@ int arch_mmu_init(void)
 		ret = map_device(&bh_board.gic.hyp);
 	if (!ret)
 		ret = map_device(&bh_board.smmu);
+	if (!ret)
+		ret = map_device(&bh_board.power);
 	if (ret)
 		return ret;
 

@@ -22,6 +22,18 @@ enum bh_psci_conduit {
 	BH_PSCI_HVC = 1,
 };
 
+/* How a secondary CPU is started: its cpu node's enable-method. */
+enum bh_cpu_start {
+	BH_CPU_START_PSCI = 0,	     /* "psci": PSCI CPU_ON */
+	BH_CPU_START_SPIN_TABLE = 1, /* "spin-table": entry written to cpu-release-addr */
+};
+
+/* How Bulkhead powers the machine off when no cell is left. */
+enum bh_power_kind {
+	BH_POWER_PSCI = 0,	 /* PSCI SYSTEM_OFF */
+	BH_POWER_BCM2835_PM = 1, /* BCM2835/BCM2711 PM watchdog (Raspberry Pi) */
+};
+
 struct bh_range {
 	uint64_t base;
 	uint64_t size;
@@ -49,15 +61,19 @@ struct bh_board {
 	uint32_t console_kind;	 /* enum bh_uart_kind */
 	uint32_t console_irq;	 /* SPI number (GIC INTID - 32) */
 	struct bh_board_gic gic;
-	struct bh_range smmu;	  /* SMMUv3 registers; size 0 if none */
-	uint32_t smmu_sid_bits;	  /* its stream ID size (the board states it) */
-	uint32_t smmu_irq_event;  /* its event queue interrupt (SPI INTID) */
-	uint32_t smmu_irq_gerror; /* its global error interrupt (SPI INTID) */
-	uint32_t timer_ppi_hyp;	  /* EL2 physical timer PPI (INTID) */
-	uint32_t timer_ppi_virt;  /* EL1 virtual timer PPI (INTID) */
-	uint32_t timer_ppi_phys;  /* EL1 physical timer PPI (INTID) */
-	uint32_t pmu_ppi;	  /* PMU overflow PPI (INTID); 0 if the board has none */
-	uint32_t pa_bits;	  /* physical address size of the board's CPUs */
+	struct bh_range smmu;		/* SMMUv3 registers; size 0 if none */
+	uint32_t smmu_sid_bits;		/* its stream ID size (the board states it) */
+	uint32_t smmu_irq_event;	/* its event queue interrupt (SPI INTID) */
+	uint32_t smmu_irq_gerror;	/* its global error interrupt (SPI INTID) */
+	uint32_t timer_ppi_hyp;		/* EL2 physical timer PPI (INTID) */
+	uint32_t timer_ppi_virt;	/* EL1 virtual timer PPI (INTID) */
+	uint32_t timer_ppi_phys;	/* EL1 physical timer PPI (INTID) */
+	uint32_t pmu_ppi;		/* PMU overflow PPI (INTID); 0 if the board has none */
+	uint32_t pa_bits;		/* physical address size of the board's CPUs */
+	uint8_t cpu_start[BH_MAX_CPUS]; /* enum bh_cpu_start, per CPU */
+	uint64_t cpu_release_addr[BH_MAX_CPUS]; /* spin table: where CPU i waits */
+	uint32_t power_kind;			/* enum bh_power_kind */
+	struct bh_range power;			/* its registers; size 0 for PSCI */
 };
 
 /* ---- Cells ------------------------------------------------------------- */

@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: Apache-2.0
+# Raspberry Pi 4 Model B (BCM2711: 4 Cortex-A72, GIC-400, PL011), 2 GB, and
+# QEMU's model of it, raspi4b (boards/rpi4/README.md: what the model lacks).
+# hw.dts is the board's own tree as Linux ships it
+# (regenerate with: tools/dump-board-dts.sh rpi4 > boards/rpi4/hw.dts).
+HW_DTB       := broadcom/bcm2711-rpi-4-b.dtb
+QEMU_MACHINE := raspi4b
+QEMU_CPU     := cortex-a72
+QEMU_SMP     := 4
+# The model is the 2 GB board (revision 0xb03115) and accepts no other size.
+QEMU_MEM     := 2G
+# serial0: the PL011 (uart0, Bulkhead's console); serial1: the mini UART.
+QEMU_SERIALS := 2
+# Hand QEMU the board's tree (build/<board>/<config>/board.dtb) as -dtb, as
+# the Pi's firmware hands its tree over; Bulkhead itself reads none.
+QEMU_DTB     := board
