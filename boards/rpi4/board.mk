@@ -17,8 +17,9 @@ QEMU_DTB     := board
 # make test: the QEMU scenarios this board runs (tests/qemu, by test name)
 # and the images they boot (CONFIG[+SELFTEST]).
 BOARD_TESTS := test_boots_all_cpus_and_powers_off \
+	test_linux_boots_runs_commands_and_powers_off_its_cell_only \
 	test_two_cells_run_concurrently_and_both_finish \
 	test_isolation_inject_aborts_in_own_vector_and_neighbour_intact \
 	test_isolation_stop_stops_only_the_offender_with_a_dump \
 	test_system_reset_restarts_only_its_cell_and_system_off_stops_only_it
-BOARD_TEST_IMAGES := bare two-cells test-isolation-inject test-isolation-stop test-reset
+BOARD_TEST_IMAGES := bare two-cells test-linux-rtos test-isolation-inject test-isolation-stop test-reset
