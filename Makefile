@@ -195,7 +195,7 @@ fuzz:
 QEMU ?= qemu-system-aarch64
 QEMU_SERIAL_ARGS := -serial mon:stdio $(if $(filter 2,$(QEMU_SERIALS)),-serial null)
 QEMU_ARGS = -machine $(QEMU_MACHINE) $(QEMU_OPTS) -cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
-	-display none -nic none $(if $(filter board,$(QEMU_DTB)),-dtb $(O)/board.dtb) -kernel $(O)/bulkhead.bin
+	-display none -nic none -kernel $(O)/bulkhead.bin
 
 .PHONY: setup run print-qemu-vars print-board-tests print-board-test-images
 setup:
@@ -213,7 +213,7 @@ print-board-test-images:
 	@echo $(BOARD_TEST_IMAGES)
 
 print-qemu-vars:
-	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)' QEMU_DTB='$(QEMU_DTB)' HW_DTB='$(HW_DTB)' BOARD_NAME='$(CONFIG_BOARD)'"
+	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)' HW_DTB='$(HW_DTB)' BOARD_NAME='$(CONFIG_BOARD)'"
 
 # ---------------------------------------------------------------- tests
 UNIT_O := build/unit
