@@ -106,6 +106,19 @@ $(GEN)/asm-offsets.h: arch/aarch64/asm-offsets.c $(wildcard core/include/bulkhea
 	   echo "#pragma once"; \
 	   sed -n 's/.*->\([A-Z0-9_]*\) [#$$]*\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $(GEN)/asm-offsets.s; } > $@
 
+# A FIT image for U-Boot's bootm: the image and the board's tree, hashed.
+# The image is loaded and entered where it is linked: the reservation's base
+# plus the arm64 text_offset (2 MiB).
+.PHONY: fit
+fit: $(O)/bulkhead.itb
+$(O)/bulkhead.itb: $(O)/bulkhead.bin $(O)/board.dtb tools/fit/mkits.sh
+	@bash tools/setup.sh --quiet
+	$(Q)bash tools/fit/mkits.sh $(abspath $(O)/bulkhead.bin) $(abspath $(O)/board.dtb) \
+		$$(printf '0x%x' $$(( $$(sed -n 's/^#define BH_HYP_BASE \(0x[0-9a-f]*\).*/\1/p' $(GEN)/config.h) + 0x200000 ))) \
+		$(BOARD) > $(O)/bulkhead.its
+	$(Q)mkimage -q -f $(O)/bulkhead.its $@
+	@echo "  built $@ (FIT: bulkhead.bin + board tree, SHA-256)"
+
 # ---------------------------------------------------------------- configuration
 BHCFG := $(TOOLS_O)/bhcfg
 BHCFG_SRCS := $(filter-out tools/bhcfg/fuzz.c,$(wildcard tools/bhcfg/*.c))
@@ -220,7 +233,7 @@ UNIT_O := build/unit
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Wno-missing-prototypes -Wno-missing-declarations \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Iarch/fake/include -Iarch/aarch64/include -Icore/include -Itests/unit -DBH_HOST_TEST=1
-UNIT_CORE := core/printf.c core/console.c core/pgtable.c core/page_pool.c core/mmio.c core/vuart.c core/vgic.c \
+UNIT_CORE := core/printf.c core/console.c core/pgtable.c core/page_pool.c core/mmio.c core/vuart.c core/vgic.c core/vpci.c \
 	core/iommu.c arch/aarch64/pte.c arch/aarch64/mmio_decode.c arch/aarch64/smmuv3.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c) tests/unit/main.c tests/unit/fake_board.c $(wildcard arch/fake/*.c) $(UNIT_CORE)
 
@@ -245,9 +258,9 @@ LISTED_BOARDS ?= $(sort $(patsubst boards/%/board.mk,%,$(shell grep -l '^BOARD_T
 TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolation-stop \
 	test-smp test-reset test-restart test-stop-smp test-psci test-irq test-console \
 	test-ticker test-rtos test-linux-rtos linux-rtos test-gicstorm test-uart1 test-fidelity \
-	test-debug test-pmu
+	test-debug test-pmu test-pci test-pci-linux
 SMOKE_IMAGES := bare two-cells test-isolation-inject test-smp test-reset test-psci test-irq \
-	test-fidelity test-debug test-pmu test-linux-rtos
+	test-fidelity test-debug test-pmu test-linux-rtos test-pci
 test-images: partitions
 	@for b in $(TEST_BOARDS) $(SMOKE_BOARDS) $(LISTED_BOARDS); do \
 		case " $(SMOKE_BOARDS) " in *" $$b "*) imgs="$(SMOKE_IMAGES)";; *) imgs="$(TEST_IMAGES)";; esac; \
@@ -256,6 +269,7 @@ test-images: partitions
 		cfg=$${img%%+*}; st=; case $$img in *+*) st=$${img#*+};; esac; \
 		$(MAKE) --no-print-directory BOARD=$$b CONFIG=$$cfg SELFTEST=$$st all || exit 1; \
 	done; done
+	@$(MAKE) --no-print-directory BOARD=qemu-virt CONFIG=two-cells fit
 
 # make test: C unit tests, then one pytest run over the host tests (bhcfg)
 # and the QEMU scenarios on every test board; each part stops at a failure.
@@ -269,6 +283,14 @@ test: setup
 		BULKHEAD_LISTED_BOARDS="$(LISTED_BOARDS)" \
 		$(PYTHON) -m pytest -v -p no:cacheprovider tests/host tests/qemu
 	@echo "make test: all passed"
+
+# ---------------------------------------------------------------- benchmarks
+# make bench: instructions per path, natively and in a cell (QEMU -icount),
+# into build/bench/bench.{md,json,png}. tests/bench/ has the wall-clock ones.
+.PHONY: bench
+bench:
+	@bash tools/setup.sh --quiet --bench
+	$(Q)$(PYTHON) tests/bench/bench.py
 
 # ---------------------------------------------------------------- checks
 # cppcheck does not read system headers: libfdt's iteration macros, as a library.

@@ -61,16 +61,19 @@ struct bh_board {
 	uint32_t console_kind;	 /* enum bh_uart_kind */
 	uint32_t console_irq;	 /* SPI number (GIC INTID - 32) */
 	struct bh_board_gic gic;
-	struct bh_range smmu;		/* SMMUv3 registers; size 0 if none */
-	uint32_t smmu_sid_bits;		/* its stream ID size (the board states it) */
-	uint32_t smmu_irq_event;	/* its event queue interrupt (SPI INTID) */
-	uint32_t smmu_irq_gerror;	/* its global error interrupt (SPI INTID) */
-	uint32_t timer_ppi_hyp;		/* EL2 physical timer PPI (INTID) */
-	uint32_t timer_ppi_virt;	/* EL1 virtual timer PPI (INTID) */
-	uint32_t timer_ppi_phys;	/* EL1 physical timer PPI (INTID) */
-	uint32_t pmu_ppi;		/* PMU overflow PPI (INTID); 0 if the board has none */
-	uint32_t pa_bits;		/* physical address size of the board's CPUs */
-	uint8_t cpu_start[BH_MAX_CPUS]; /* enum bh_cpu_start, per CPU */
+	struct bh_range smmu;	  /* SMMUv3 registers; size 0 if none */
+	uint32_t smmu_sid_bits;	  /* its stream ID size (the board states it) */
+	uint32_t smmu_irq_event;  /* its event queue interrupt (SPI INTID) */
+	uint32_t smmu_irq_gerror; /* its global error interrupt (SPI INTID) */
+	uint32_t timer_ppi_hyp;	  /* EL2 physical timer PPI (INTID) */
+	uint32_t timer_ppi_virt;  /* EL1 virtual timer PPI (INTID) */
+	uint32_t timer_ppi_phys;  /* EL1 physical timer PPI (INTID) */
+	uint32_t pmu_ppi;	  /* PMU overflow PPI (INTID); 0 if the board has none */
+	uint32_t pa_bits;	  /* physical address size of the board's CPUs */
+	struct bh_range
+		pci_ecam;      /* PCI host bridge: ECAM of its root bus (1 MiB); size 0 if none */
+	uint32_t pci_root_bus; /* the root bus number (first of its bus-range) */
+	uint8_t cpu_start[BH_MAX_CPUS];		/* enum bh_cpu_start, per CPU */
 	uint64_t cpu_release_addr[BH_MAX_CPUS]; /* spin table: where CPU i waits */
 	uint32_t power_kind;			/* enum bh_power_kind */
 	struct bh_range power;			/* its registers; size 0 for PSCI */
@@ -118,6 +121,22 @@ enum bh_fault_policy {
 	BH_FAULT_RESTART = 2,
 };
 
+/* A PCI function a cell owns (on the host bridge's root bus). */
+struct bh_pci_func {
+	uint16_t bdf; /* bus << 8 | device << 3 | function */
+	uint8_t pin;  /* INTx pin the configuration gave it: 1..4 = INTA..INTD */
+	uint8_t pad;
+	uint32_t intid; /* its INTx line after swizzling: an SPI INTID among the cell's irqs */
+};
+
+/* A cell's slice of a host bridge memory window, for its BARs; mapped
+ * 1:1 (IPA = PA) because BARs hold bus addresses. */
+struct bh_pci_window {
+	uint64_t base; /* CPU physical address = IPA */
+	uint64_t bus;  /* PCI bus address of base */
+	uint64_t size;
+};
+
 struct bh_cell {
 	const char *name;
 	uint32_t vmid; /* 1-based; 0 is never a cell */
@@ -144,6 +163,11 @@ struct bh_cell {
 	uint32_t fault_policy; /* enum bh_fault_policy */
 	uint32_t nstreams;
 	const uint32_t *stream_ids; /* SMMU stream IDs of the cell's DMA masters */
+	uint32_t npci_funcs;
+	uint32_t npci_windows;
+	const struct bh_pci_func *pci_funcs;
+	const struct bh_pci_window *pci_windows;
+	uint64_t pci_ecam_ipa; /* its virtual ECAM (the root bus, 1 MiB), if npci_funcs */
 };
 
 struct bh_system {
