@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Can a QEMU machine run a hypervisor? Booted with -kernel, this prints the
- * exception level it was entered at, ID_AA64PFR0_EL1 (EL2 and EL3 fields)
- * and, at EL2, the GICv3 virtual interface's ICH_VTR_EL2; then it injects a
- * virtual interrupt (INTID 27) through list register 0, drops to EL1 with
- * IRQs unmasked, and says whether EL1 took it. Position independent; ends
- * with PSCI SYSTEM_OFF. GICv3 only. Build and run: tools/el2probe/run.sh.
+ * exception level it was entered at, ID_AA64PFR0_EL1 (EL2, EL3 and GIC
+ * fields), the counter frequency and, at EL2 with a GICv3, its virtual
+ * interface's ICH_VTR_EL2; then it injects a virtual interrupt (INTID 27)
+ * through list register 0, drops to EL1 with IRQs unmasked, and says
+ * whether EL1 took it. Position independent; ends with PSCI SYSTEM_OFF
+ * where there is PSCI. A GICv2's virtual interface is memory-mapped: look
+ * for its GICH and GICV frames in QEMU's 'info mtree' instead.
+ * Build and run: tools/el2probe/run.sh.
  * UART_BASE and UART_IMX (i.MX UART; default PL011) pick the console.
  */
 	.text
@@ -36,9 +39,20 @@ start:
 	bl	puts
 	mrs	x0, id_aa64pfr0_el1
 	bl	puthex
+	adr	x0, s_frq
+	bl	puts
+	mrs	x0, cntfrq_el0
+	bl	puthex
 	mrs	x0, CurrentEL
 	cmp	x0, #8
 	b.ne	done
+	mrs	x0, id_aa64pfr0_el1
+	ubfx	x0, x0, #24, #4		// GIC: 0 = no GICv3 system registers
+	cbnz	x0, 1f
+	adr	x0, s_nogic3
+	bl	puts
+	b	done
+1:
 	/* GICv3 system registers at EL2 */
 	mov	x0, #0xf		// ICC_SRE_EL2: SRE, DFB, DIB, Enable
 	msr	icc_sre_el2, x0
@@ -140,6 +154,8 @@ vectors:
 
 s_el:	.asciz	"\r\nCurrentEL="
 s_pfr:	.asciz	" ID_AA64PFR0_EL1="
+s_frq:	.asciz	" CNTFRQ_EL0="
+s_nogic3: .asciz	"\r\nno GICv3 system registers (a GICv2?)"
 s_vtr:	.asciz	" ICH_VTR_EL2="
 s_virq:	.asciz	"\r\nvIRQ taken at EL1, ICC_IAR1_EL1="
 s_novirq: .asciz "\r\nno vIRQ reached EL1\r\n"

@@ -16,5 +16,5 @@ defs=(-DUART_BASE="$base")
 "${cc}gcc" "${defs[@]}" -c "$(dirname "$0")/el2probe.S" -o "$tmp/p.o"
 "${cc}ld" -e 0 -Ttext=0 "$tmp/p.o" -o "$tmp/p.elf"
 "${cc}objcopy" -O binary "$tmp/p.elf" "$tmp/p.bin"
-timeout 20 qemu-system-aarch64 -display none -monitor none -nic none -serial stdio "$@" \
+timeout 10 qemu-system-aarch64 -display none -monitor none -nic none -serial stdio "$@" \
 	-kernel "$tmp/p.bin"
