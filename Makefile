@@ -119,6 +119,14 @@ $(O)/bulkhead.itb: $(O)/bulkhead.bin $(O)/board.dtb tools/fit/mkits.sh
 	$(Q)mkimage -q -f $(O)/bulkhead.its $@
 	@echo "  built $@ (FIT: bulkhead.bin + board tree, SHA-256)"
 
+# make sd-image: what goes on the board's boot medium besides its firmware
+# (a board that boots from an SD card has boards/<board>/sd-image.sh).
+.PHONY: sd-image
+sd-image: $(O)/bulkhead.bin
+	@test -x $(BOARD_DIR)/sd-image.sh || { echo "error: board $(BOARD) has no SD card layout ($(BOARD_DIR)/sd-image.sh)" >&2; exit 1; }
+	$(Q)$(BOARD_DIR)/sd-image.sh $(O)/bulkhead.bin $(O)/sd
+	@echo "  laid out $(O)/sd/: copy it to the card's boot partition ($(BOARD_DIR)/README.md)"
+
 # ---------------------------------------------------------------- configuration
 BHCFG := $(TOOLS_O)/bhcfg
 BHCFG_SRCS := $(filter-out tools/bhcfg/fuzz.c,$(wildcard tools/bhcfg/*.c))
