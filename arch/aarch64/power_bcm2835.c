@@ -17,7 +17,9 @@
 #define PM_RSTC_WRCFG_MASK     0x30U
 #define PM_RSTC_FULL_RESET     0x20U
 /* RSTS holds the boot partition number spread over its even bits 0..10:
- * 63 sets them all. */
+ * 63 sets them all. The low 12 bits are written as exactly that (QEMU's
+ * model compares all 12); the bits above are kept. */
+#define PM_RSTS_LOW_MASK       0xfffU
 #define PM_RSTS_PARTITION_HALT 0x555U
 /* Watchdog ticks (about 16 us each) before the reset. */
 #define PM_WDOG_TICKS	       10U
@@ -34,7 +36,8 @@ static inline void wr(uintptr_t base, uintptr_t off, uint32_t v)
 /* Read-modify-write keeps the other fields; the top byte is the password's. */
 static void bcm2835_pm_off(uintptr_t base)
 {
-	wr(base, PM_RSTS, (rd(base, PM_RSTS) & 0xffffffU) | PM_RSTS_PARTITION_HALT);
+	wr(base, PM_RSTS,
+	   (rd(base, PM_RSTS) & 0xffffffU & ~PM_RSTS_LOW_MASK) | PM_RSTS_PARTITION_HALT);
 	wr(base, PM_WDOG, PM_WDOG_TICKS);
 	wr(base, PM_RSTC,
 	   (rd(base, PM_RSTC) & 0xffffffU & ~PM_RSTC_WRCFG_MASK) | PM_RSTC_FULL_RESET);
