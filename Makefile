@@ -119,6 +119,14 @@ $(O)/bulkhead.itb: $(O)/bulkhead.bin $(O)/board.dtb tools/fit/mkits.sh
 	$(Q)mkimage -q -f $(O)/bulkhead.its $@
 	@echo "  built $@ (FIT: bulkhead.bin + board tree, SHA-256)"
 
+# make sd-image: what goes on the board's boot medium besides its firmware
+# (a board that boots from an SD card has boards/<board>/sd-image.sh).
+.PHONY: sd-image
+sd-image: $(O)/bulkhead.bin
+	@test -x $(BOARD_DIR)/sd-image.sh || { echo "error: board $(BOARD) has no SD card layout ($(BOARD_DIR)/sd-image.sh)" >&2; exit 1; }
+	$(Q)$(BOARD_DIR)/sd-image.sh $(O)/bulkhead.bin $(O)/sd
+	@echo "  laid out $(O)/sd/: copy it to the card's boot partition ($(BOARD_DIR)/README.md)"
+
 # ---------------------------------------------------------------- configuration
 BHCFG := $(TOOLS_O)/bhcfg
 BHCFG_SRCS := $(filter-out tools/bhcfg/fuzz.c,$(wildcard tools/bhcfg/*.c))
@@ -210,7 +218,7 @@ QEMU_SERIAL_ARGS := -serial mon:stdio $(if $(filter 2,$(QEMU_SERIALS)),-serial n
 QEMU_ARGS = -machine $(QEMU_MACHINE) $(QEMU_OPTS) -cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
 	-display none -nic none -kernel $(O)/bulkhead.bin
 
-.PHONY: setup run print-qemu-vars
+.PHONY: setup run print-qemu-vars print-board-tests print-board-test-images
 setup:
 	@bash tools/setup.sh --quiet
 
@@ -219,8 +227,14 @@ run: setup
 	@echo "  booting $(O)/bulkhead.bin on QEMU (quit: Ctrl-a x)"
 	$(QEMU) $(QEMU_ARGS) $(QEMU_SERIAL_ARGS)
 
+print-board-tests:
+	@echo $(BOARD_TESTS)
+
+print-board-test-images:
+	@echo $(BOARD_TEST_IMAGES)
+
 print-qemu-vars:
-	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)'"
+	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)' HW_DTB='$(HW_DTB)' BOARD_NAME='$(CONFIG_BOARD)'"
 
 # ---------------------------------------------------------------- tests
 UNIT_O := build/unit
@@ -228,7 +242,8 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Wno-missing-prototypes -Wno-missin
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Iarch/fake/include -Iarch/aarch64/include -Icore/include -Itests/unit -DBH_HOST_TEST=1
 UNIT_CORE := core/printf.c core/console.c core/pgtable.c core/page_pool.c core/mmio.c core/vuart.c core/vgic.c core/vpci.c \
-	core/iommu.c arch/aarch64/pte.c arch/aarch64/mmio_decode.c arch/aarch64/smmuv3.c
+	core/iommu.c arch/aarch64/pte.c arch/aarch64/mmio_decode.c arch/aarch64/smmuv3.c \
+	arch/aarch64/power_bcm2835.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c) tests/unit/main.c tests/unit/fake_board.c $(wildcard arch/fake/*.c) $(UNIT_CORE)
 
 $(UNIT_O)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h core/include/bulkhead/*.h arch/fake/include/arch/*.h arch/aarch64/include/arch/*.h)
@@ -246,6 +261,9 @@ unit: $(UNIT_O)/unit-tests
 # tests/qemu/conftest.py) also on Cortex-A53 CPUs with 40-bit PAs.
 TEST_BOARDS ?= qemu-virt qemu-virt-gicv2
 SMOKE_BOARDS ?= qemu-virt-a53
+# A board whose board.mk lists its own scenarios (BOARD_TESTS, test names)
+# and the images they boot (BOARD_TEST_IMAGES) runs exactly those.
+LISTED_BOARDS ?= $(sort $(patsubst boards/%/board.mk,%,$(shell grep -l '^BOARD_TESTS' boards/*/board.mk)))
 TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolation-stop \
 	test-smp test-reset test-restart test-stop-smp test-psci test-irq test-console \
 	test-ticker test-rtos test-linux-rtos linux-rtos test-gicstorm test-uart1 test-fidelity \
@@ -253,8 +271,9 @@ TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolatio
 SMOKE_IMAGES := bare two-cells test-isolation-inject test-smp test-reset test-psci test-irq \
 	test-fidelity test-debug test-pmu test-linux-rtos test-pci
 test-images: partitions
-	@for b in $(TEST_BOARDS) $(SMOKE_BOARDS); do \
+	@for b in $(TEST_BOARDS) $(SMOKE_BOARDS) $(LISTED_BOARDS); do \
 		case " $(SMOKE_BOARDS) " in *" $$b "*) imgs="$(SMOKE_IMAGES)";; *) imgs="$(TEST_IMAGES)";; esac; \
+		case " $(LISTED_BOARDS) " in *" $$b "*) imgs=$$($(MAKE) -s --no-print-directory BOARD=$$b print-board-test-images);; esac; \
 		for img in $$imgs; do \
 		cfg=$${img%%+*}; st=; case $$img in *+*) st=$${img#*+};; esac; \
 		$(MAKE) --no-print-directory BOARD=$$b CONFIG=$$cfg SELFTEST=$$st all || exit 1; \
@@ -268,8 +287,9 @@ test: setup
 	@$(MAKE) --no-print-directory unit
 	@echo "== building the test images"
 	@$(MAKE) --no-print-directory $(BHCFG) test-images
-	@echo "== host tests (bhcfg) and QEMU scenarios on: $(TEST_BOARDS) (smoke set: $(SMOKE_BOARDS))"
+	@echo "== host tests (bhcfg) and QEMU scenarios on: $(TEST_BOARDS) (smoke set: $(SMOKE_BOARDS); their own lists: $(LISTED_BOARDS))"
 	$(Q)BULKHEAD_BOARDS="$(TEST_BOARDS)" BULKHEAD_SMOKE_BOARDS="$(SMOKE_BOARDS)" \
+		BULKHEAD_LISTED_BOARDS="$(LISTED_BOARDS)" \
 		$(PYTHON) -m pytest -v -p no:cacheprovider tests/host tests/qemu
 	@echo "make test: all passed"
 

@@ -7,7 +7,7 @@
 #include <bulkhead/printf.h>
 
 #include <arch/layout.h>
-#include <arch/psci.h>
+#include <arch/power.h>
 #include <arch/regs.h>
 #include <arch/sysreg.h>
 
@@ -16,6 +16,7 @@
 struct arch_cpu arch_cpus[BH_NR_CPUS];
 
 void secondary_entry(void);
+void spin_table_entry(void);
 void arch_mmu_enable(void);
 __noreturn void arch_primary_init(unsigned int cpu);
 __noreturn void arch_secondary_init(unsigned int cpu);
@@ -57,15 +58,14 @@ __noreturn void arch_secondary_init(unsigned int cpu)
 	bh_secondary_main();
 }
 
+/* The board's way for each CPU (its enable-method). */
 int arch_cpu_start(unsigned int cpu)
 {
-	int64_t ret;
-
 	if (cpu >= bh_board.ncpus)
 		return -BH_EINVAL;
-	ret = arch_psci_call(PSCI_CPU_ON_64, bh_board.cpu_mpidr[cpu],
-			     (uint64_t)(uintptr_t)secondary_entry, cpu);
-	return ret == PSCI_RET_SUCCESS ? 0 : -BH_EIO;
+	if (bh_board.cpu_start[cpu] == BH_CPU_START_SPIN_TABLE)
+		return spin_table_cpu_on(cpu, (uintptr_t)spin_table_entry);
+	return psci_cpu_on(cpu, (uintptr_t)secondary_entry);
 }
 
 __noreturn void arch_cpu_park(void)
@@ -76,8 +76,17 @@ __noreturn void arch_cpu_park(void)
 
 __noreturn void arch_system_off(void)
 {
-	arch_psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
-	bh_printf("bulkhead: PSCI SYSTEM_OFF returned; parking\n");
+	const struct power_ops *power = bh_board.power_kind == BH_POWER_BCM2835_PM
+						? &power_bcm2835_pm_ops
+						: &power_psci_ops;
+	uint64_t deadline;
+
+	power->off((uintptr_t)bh_board.power.base);
+	/* A watchdog-driven power-off takes effect a little later. */
+	deadline = arch_counter() + arch_counter_freq();
+	while (arch_counter() < deadline)
+		;
+	bh_printf("bulkhead: the machine did not power off; parking\n");
 	arch_cpu_park();
 }
 

@@ -132,6 +132,14 @@ secondary_entry:
 	mov	x0, x19
 	b	arch_secondary_init
 
+/* A spin table releases a CPU here with nothing in x0 (Raspberry Pi: the
+ * firmware's spin code): it finds its logical index from MPIDR. */
+	.globl	spin_table_entry
+spin_table_entry:
+	msr	daifset, #0xf
+	bl	find_cpu_index
+	b	secondary_entry
+
 /* Turn the MMU on with the values in arch_mmu_regs. Uses x9-x10 only and
  * no stack, so secondaries call it before they have one. */
 	.globl	arch_mmu_enable

@@ -120,6 +120,8 @@ int arch_mmu_init(void)
 		ret = map_device(&bh_board.smmu);
 	if (!ret) /* the PCI root bus's configuration space, for core/vpci.c */
 		ret = map_device(&bh_board.pci_ecam);
+	if (!ret)
+		ret = map_device(&bh_board.power);
 	if (ret)
 		return ret;
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* PSCI client: how Bulkhead asks the firmware to start CPUs and power off. */
 #include <bulkhead/config_types.h>
+#include <bulkhead/errno.h>
 
+#include <arch/power.h>
 #include <arch/psci.h>
 
 int64_t arch_psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
@@ -26,3 +28,20 @@ int64_t arch_psci_call(uint32_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 				   "x14", "x15", "x16", "x17", "memory");
 	return (int64_t)x0;
 }
+
+int psci_cpu_on(unsigned int cpu, uintptr_t entry)
+{
+	int64_t ret = arch_psci_call(PSCI_CPU_ON_64, bh_board.cpu_mpidr[cpu], entry, cpu);
+
+	return ret == PSCI_RET_SUCCESS ? 0 : -BH_EIO;
+}
+
+static void psci_off(uintptr_t base)
+{
+	(void)base;
+	arch_psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+}
+
+const struct power_ops power_psci_ops = {
+	.off = psci_off,
+};

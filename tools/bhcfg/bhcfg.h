@@ -181,6 +181,9 @@ struct model {
 	int board_timer_node;
 	int board_smmu_node;
 	int board_pmu_node;
+	int board_psci_node;
+	int board_power_node;	  /* system-power-controller Bulkhead drives, or -1 */
+	bool board_uses_psci;	  /* a CPU's enable-method is "psci" */
 	struct cfg_pci_host pci;  /* the first pci-host-ecam-generic node */
 	const char *pci_unusable; /* why it cannot be used, if it cannot */
 	uint32_t smmu_sid_bits;	  /* SMMU_IDR1.SIDSIZE, /bulkhead/smmu-stream-id-bits */

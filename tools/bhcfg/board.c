@@ -17,6 +17,38 @@ static bool range_inside(uint64_t base, uint64_t size, const struct bh_range *r)
 	return base >= r->base && size <= r->size && base - r->base <= r->size - size;
 }
 
+/* How CPU @i (cpu node @node) is started: its 'enable-method' (the /cpus
+ * node's applies to a cpu node without one). "spin-table": it waits at
+ * firmware's spin code until its entry point is written to 'cpu-release-addr'. */
+static void parse_enable_method(struct model *m, int cpus, int node, unsigned int i)
+{
+	const struct dtb *d = &m->board_dtb;
+	const char *method = fdt_getprop(d->fdt, node, "enable-method", NULL);
+	const uint32_t *rel;
+	int len;
+
+	if (!method)
+		method = fdt_getprop(d->fdt, cpus, "enable-method", NULL);
+	if (method && !strcmp(method, "psci")) {
+		m->board.cpu_start[i] = BH_CPU_START_PSCI;
+		m->board_uses_psci = true;
+		return;
+	}
+	if (!method || strcmp(method, "spin-table") != 0) {
+		cfg_error(d, node,
+			  "'enable-method' must be \"psci\" or \"spin-table\" (how Bulkhead "
+			  "starts the CPU)");
+		return;
+	}
+	rel = fdt_getprop(d->fdt, node, "cpu-release-addr", &len);
+	if (!rel || (len != 4 && len != 8)) {
+		cfg_error(d, node, "a spin-table CPU needs its 'cpu-release-addr'");
+		return;
+	}
+	m->board.cpu_start[i] = BH_CPU_START_SPIN_TABLE;
+	m->board.cpu_release_addr[i] = dt_cells(rel, len / 4);
+}
+
 static void parse_cpus(struct model *m)
 {
 	const struct dtb *d = &m->board_dtb;
@@ -50,6 +82,7 @@ static void parse_cpus(struct model *m)
 				cfg_error(d, node, "MPIDR %#llx listed twice",
 					  (unsigned long long)mpidr);
 		m->board_cpu_node[m->board.ncpus] = node;
+		parse_enable_method(m, cpus, node, m->board.ncpus);
 		m->board.cpu_mpidr[m->board.ncpus++] = mpidr;
 	}
 	if (!m->board.ncpus)
@@ -90,9 +123,14 @@ static void parse_psci(struct model *m)
 
 	if (node < 0)
 		node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,psci");
+	m->board_psci_node = node;
 	if (node < 0) {
-		cfg_error(d, 0,
-			  "no PSCI node (compatible \"arm,psci-0.2\"): CPUs cannot be started");
+		/* Firmware without PSCI: fine if nothing needs it (spin-table
+		 * CPUs, a power controller Bulkhead drives). */
+		if (m->board_uses_psci)
+			cfg_error(d, 0,
+				  "no PSCI node (compatible \"arm,psci-0.2\"), but CPUs have "
+				  "enable-method \"psci\": they cannot be started");
 		return;
 	}
 	method = fdt_getprop(d->fdt, node, "method", NULL);
@@ -102,6 +140,39 @@ static void parse_psci(struct model *m)
 		m->board.psci_conduit = BH_PSCI_HVC;
 	else
 		cfg_error(d, node, "PSCI 'method' must be \"smc\" or \"hvc\"");
+}
+
+/* How the machine is powered off: by PSCI if the firmware has it, else by
+ * the device the tree marks 'system-power-controller', if Bulkhead has a
+ * driver for it (arch/aarch64/power_*.c). */
+static void parse_power(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	int node;
+
+	m->board_power_node = -1;
+	if (m->board_psci_node >= 0) {
+		m->board.power_kind = BH_POWER_PSCI;
+		return;
+	}
+	node = fdt_node_offset_by_prop_value(d->fdt, -1, "system-power-controller", NULL, 0);
+	if (node < 0) {
+		cfg_error(d, 0,
+			  "no PSCI node and no 'system-power-controller': Bulkhead cannot power "
+			  "the machine off");
+		return;
+	}
+	if (!dt_compatible(d, node, "brcm,bcm2835-pm-wdt") &&
+	    !dt_compatible(d, node, "brcm,bcm2835-pm")) {
+		cfg_error(d, node,
+			  "the system-power-controller is not one Bulkhead drives "
+			  "(brcm,bcm2835-pm-wdt), and there is no PSCI");
+		return;
+	}
+	m->board_power_node = node;
+	m->board.power_kind = BH_POWER_BCM2835_PM;
+	if (dt_reg_translated(d, node, 0, &m->board.power.base, &m->board.power.size))
+		cfg_error(d, node, "power controller without a memory-mapped 'reg'");
 }
 
 /* INTID of interrupt specifier @idx (3-cell GIC binding) of @node. */
@@ -140,8 +211,8 @@ static void parse_gic(struct model *m)
 	if (node >= 0) {
 		m->board_gic_node = node;
 		g->version = 3;
-		if (dt_reg(d, node, 0, &g->dist.base, &g->dist.size) ||
-		    dt_reg(d, node, 1, &g->redist.base, &g->redist.size))
+		if (dt_reg_translated(d, node, 0, &g->dist.base, &g->dist.size) ||
+		    dt_reg_translated(d, node, 1, &g->redist.base, &g->redist.size))
 			cfg_error(d, node, "GICv3 needs 'reg' with GICD and GICR ranges");
 	} else {
 		static const char *const v2[] = {"arm,gic-400", "arm,cortex-a15-gic",
@@ -155,10 +226,10 @@ static void parse_gic(struct model *m)
 		}
 		m->board_gic_node = node;
 		g->version = 2;
-		if (dt_reg(d, node, 0, &g->dist.base, &g->dist.size) ||
-		    dt_reg(d, node, 1, &g->cpu.base, &g->cpu.size) ||
-		    dt_reg(d, node, 2, &g->hyp.base, &g->hyp.size) ||
-		    dt_reg(d, node, 3, &g->vcpu.base, &g->vcpu.size))
+		if (dt_reg_translated(d, node, 0, &g->dist.base, &g->dist.size) ||
+		    dt_reg_translated(d, node, 1, &g->cpu.base, &g->cpu.size) ||
+		    dt_reg_translated(d, node, 2, &g->hyp.base, &g->hyp.size) ||
+		    dt_reg_translated(d, node, 3, &g->vcpu.base, &g->vcpu.size))
 			cfg_error(d, node,
 				  "GICv2 needs 'reg' with GICD, GICC, GICH and GICV ranges "
 				  "(virtualization extensions)");
@@ -187,10 +258,19 @@ static void parse_pmu(struct model *m)
 {
 	const struct dtb *d = &m->board_dtb;
 	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,armv8-pmuv3");
+	int len;
+	const uint32_t *irq = node < 0 ? NULL : fdt_getprop(d->fdt, node, "interrupts", &len);
 
 	m->board_pmu_node = node;
 	if (node < 0)
 		return;
+	/* Some SoCs (BCM2711) wire each CPU's PMU to an SPI of its own: no
+	 * per-CPU interrupt a cell could own with its CPU. Its counters are
+	 * still the cell's; overflow interrupts are not given to cells. */
+	if (irq && len >= 12 && fdt32_to_cpu(irq[0]) == GIC_SPI) {
+		m->board_pmu_node = -1;
+		return;
+	}
 	if (irq_intid(d, node, 0, &m->board.pmu_ppi) || m->board.pmu_ppi < 16 ||
 	    m->board.pmu_ppi > 31)
 		cfg_error(d, node, "PMU node without a PPI in 'interrupts'");
@@ -285,7 +365,7 @@ static void parse_bulkhead(struct model *m)
 		return;
 	}
 	m->board_console_node = uart;
-	if (dt_reg(d, uart, 0, &m->board.console.base, &m->board.console.size))
+	if (dt_reg_translated(d, uart, 0, &m->board.console.base, &m->board.console.size))
 		cfg_error(d, uart, "console UART without 'reg'");
 	if (irq_intid(d, uart, 0, &m->board.console_irq) || m->board.console_irq < 32)
 		cfg_error(d, uart, "console UART without an SPI in 'interrupts'");
@@ -311,6 +391,31 @@ static void check_hyp_mem(struct model *m)
 			  (unsigned long long)h->base, (unsigned long long)h->size);
 }
 
+/* A CPU waiting on a spin table jumps wherever its release address points:
+ * nothing but Bulkhead may write there, so it must be in the part of
+ * hypervisor-memory below the image (the image is loaded over anything
+ * above; the firmware's spin code and table live below). */
+static void check_release_addrs(struct model *m)
+{
+	const struct dtb *d = &m->board_dtb;
+	const struct bh_range *h = &m->board.hyp_mem;
+
+	for (unsigned int i = 0; i < m->board.ncpus; i++) {
+		uint64_t a = m->board.cpu_release_addr[i];
+
+		if (m->board.cpu_start[i] != BH_CPU_START_SPIN_TABLE || !h->size)
+			continue;
+		if (a % 8 || a < h->base || a - h->base > SZ_2M - 8) /* HYP_IMAGE_OFFSET */
+			cfg_error(d, m->board_cpu_node[i],
+				  "cpu-release-addr %#llx must be 8-byte aligned and in the first "
+				  "2 MiB of hypervisor-memory (%#llx..%#llx), below Bulkhead's "
+				  "image: "
+				  "no cell may write where a waiting CPU jumps to",
+				  (unsigned long long)a, (unsigned long long)h->base,
+				  (unsigned long long)(h->base + SZ_2M - 1));
+	}
+}
+
 /* Everything the hypervisor maps must lie below 2^cpu-pa-bits, and what a
  * cell's stage 2 maps or traps must be whole 4 KiB pages. */
 static void check_ranges(struct model *m)
@@ -333,6 +438,7 @@ static void check_ranges(struct model *m)
 		{"SMMU", &b->smmu, m->board_smmu_node, false},
 		{"console UART", &b->console, m->board_console_node, false},
 		{"PCI configuration space (ECAM)", &b->pci_ecam, m->pci.node, true},
+		{"power controller", &b->power, m->board_power_node, false},
 	};
 	uint64_t limit;
 
@@ -378,9 +484,13 @@ int board_parse(struct model *m)
 	m->board_timer_node = -1;
 	m->board_smmu_node = -1;
 	m->board_pmu_node = -1;
+	m->board_psci_node = -1;
+	m->board_power_node = -1;
+	m->board_uses_psci = false;
 	parse_cpus(m);
 	parse_memory(m);
 	parse_psci(m);
+	parse_power(m);
 	parse_gic(m);
 	parse_timer(m);
 	parse_smmu(m);
@@ -388,6 +498,7 @@ int board_parse(struct model *m)
 	parse_bulkhead(m);
 	pci_board_parse(m);
 	check_hyp_mem(m);
+	check_release_addrs(m);
 	check_ranges(m);
 	m->board_ok = cfg_errors == before;
 	return m->board_ok ? 0 : -1;

@@ -265,6 +265,19 @@ static int emit_tables(const struct model *m, const char *dir)
 	fprintf(f, "\t.pa_bits = %u,\n", b->pa_bits);
 	range(f, ".pci_ecam", &b->pci_ecam);
 	fprintf(f, "\t.pci_root_bus = %u,\n", b->pci_root_bus);
+	fprintf(f, "\t.cpu_start = {");
+	for (unsigned int i = 0; i < b->ncpus; i++)
+		fprintf(f, "%s%s", i ? ", " : "",
+			b->cpu_start[i] == BH_CPU_START_SPIN_TABLE ? "BH_CPU_START_SPIN_TABLE"
+								   : "BH_CPU_START_PSCI");
+	fprintf(f, "},\n");
+	fprintf(f, "\t.cpu_release_addr = {");
+	for (unsigned int i = 0; i < b->ncpus; i++)
+		fprintf(f, "%s0x%llx", i ? ", " : "", X(b->cpu_release_addr[i]));
+	fprintf(f, "},\n");
+	fprintf(f, "\t.power_kind = %s,\n",
+		b->power_kind == BH_POWER_BCM2835_PM ? "BH_POWER_BCM2835_PM" : "BH_POWER_PSCI");
+	range(f, ".power", &b->power);
 	fprintf(f, "};\n");
 	emit_cells(m, f);
 	return out_close(&o);

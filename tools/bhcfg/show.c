@@ -202,6 +202,14 @@ void show_text(const struct model *m, FILE *f)
 	if (b->smmu.size)
 		fprintf(f, "  SMMU        PA %#llx (%s)\n", ULL(b->smmu.base),
 			fmt_size(b->smmu.size, sz, sizeof(sz)));
+	/* Said only where it is not PSCI, the usual way. */
+	if (b->power.size)
+		fprintf(f, "  power-off   %s at PA %#llx\n",
+			node_path(&m->board_dtb, m->board_power_node), ULL(b->power.base));
+	for (uint32_t i = 0; i < b->ncpus; i++)
+		if (b->cpu_start[i] == BH_CPU_START_SPIN_TABLE)
+			fprintf(f, "  CPU %-2u      released from the spin table at PA %#llx\n", i,
+				ULL(b->cpu_release_addr[i]));
 	if (b->pci_ecam.size)
 		fprintf(f, "  PCI         %s: ECAM of root bus %02x at PA %#llx (1 MiB)\n",
 			node_path(&m->board_dtb, m->pci.node), b->pci_root_bus,

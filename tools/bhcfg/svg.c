@@ -108,10 +108,11 @@ static void collect(const struct model *m, struct map *mp)
 		const char *name;
 		const struct bh_range *r;
 	} hdev[] = {
-		{"GICD", &b->gic.dist},	       {"GICR", &b->gic.redist},
-		{"GICC", &b->gic.cpu},	       {"GICH", &b->gic.hyp},
-		{"GICV", &b->gic.vcpu},	       {"SMMU", &b->smmu},
-		{"console UART", &b->console}, {"PCI ECAM (root bus)", &b->pci_ecam},
+		{"GICD", &b->gic.dist},		 {"GICR", &b->gic.redist},
+		{"GICC", &b->gic.cpu},		 {"GICH", &b->gic.hyp},
+		{"GICV", &b->gic.vcpu},		 {"SMMU", &b->smmu},
+		{"console UART", &b->console},	 {"PCI ECAM (root bus)", &b->pci_ecam},
+		{"power controller", &b->power},
 	};
 	struct bh_range fr[64];
 	uint32_t nfree = free_ram(m, fr, 64);

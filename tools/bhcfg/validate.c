@@ -68,6 +68,7 @@ static void check_hyp_mmio(struct model *m, struct cfg_cell *c, struct cfg_dev *
 		{"SMMU", &bd->smmu},
 		{"console UART", &bd->console},
 		{"PCI configuration space", &bd->pci_ecam},
+		{"power controller", &bd->power},
 	};
 	uint64_t pbase = PAGE_DOWN(w->pa), psize = PAGE_UP(w->pa + w->size) - pbase;
 
@@ -123,6 +124,8 @@ static void resolve_dev(struct model *m, struct cfg_cell *c, struct cfg_dev *dev
 		owner = "SMMU";
 	else if (dt_is_within(b, dev->bnode, m->board_console_node))
 		owner = "console UART";
+	else if (dt_is_within(b, dev->bnode, m->board_power_node))
+		owner = "power controller";
 	if (owner) {
 		cell_error(c, d, dev->node, "device '%s' (%s) is owned by the hypervisor (its %s)",
 			   msg_str(dev->spec), bpath(m, dev->bnode), owner);

@@ -22,6 +22,18 @@ enum bh_psci_conduit {
 	BH_PSCI_HVC = 1,
 };
 
+/* How a secondary CPU is started: its cpu node's enable-method. */
+enum bh_cpu_start {
+	BH_CPU_START_PSCI = 0,	     /* "psci": PSCI CPU_ON */
+	BH_CPU_START_SPIN_TABLE = 1, /* "spin-table": entry written to cpu-release-addr */
+};
+
+/* How Bulkhead powers the machine off when no cell is left. */
+enum bh_power_kind {
+	BH_POWER_PSCI = 0,	 /* PSCI SYSTEM_OFF */
+	BH_POWER_BCM2835_PM = 1, /* BCM2835/BCM2711 PM watchdog (Raspberry Pi) */
+};
+
 struct bh_range {
 	uint64_t base;
 	uint64_t size;
@@ -61,6 +73,10 @@ struct bh_board {
 	struct bh_range
 		pci_ecam;      /* PCI host bridge: ECAM of its root bus (1 MiB); size 0 if none */
 	uint32_t pci_root_bus; /* the root bus number (first of its bus-range) */
+	uint8_t cpu_start[BH_MAX_CPUS];		/* enum bh_cpu_start, per CPU */
+	uint64_t cpu_release_addr[BH_MAX_CPUS]; /* spin table: where CPU i waits */
+	uint32_t power_kind;			/* enum bh_power_kind */
+	struct bh_range power;			/* its registers; size 0 for PSCI */
 };
 
 /* ---- Cells ------------------------------------------------------------- */
