@@ -139,7 +139,8 @@ struct model {
 	int board_console_node; /* offsets in board_dtb */
 	int board_gic_node;
 	int board_timer_node;
-	int board_smmu_node;
+	int board_smmu_node;	/* the SMMUv3 Bulkhead drives */
+	int board_smmuv2_node;	/* an SMMUv1/v2 (MMU-500...): no driver, nothing confined */
 	int board_pmu_node;
 	uint32_t smmu_sid_bits; /* SMMU_IDR1.SIDSIZE, /bulkhead/smmu-stream-id-bits */
 	int board_cpu_node[BH_MAX_CPUS];
