@@ -106,6 +106,19 @@ $(GEN)/asm-offsets.h: arch/aarch64/asm-offsets.c $(wildcard core/include/bulkhea
 	   echo "#pragma once"; \
 	   sed -n 's/.*->\([A-Z0-9_]*\) [#$$]*\(-\{0,1\}[0-9][0-9]*\).*/#define \1 \2/p' $(GEN)/asm-offsets.s; } > $@
 
+# A FIT image for U-Boot's bootm: the image and the board's tree, hashed.
+# The image is loaded and entered where it is linked: the reservation's base
+# plus the arm64 text_offset (2 MiB).
+.PHONY: fit
+fit: $(O)/bulkhead.itb
+$(O)/bulkhead.itb: $(O)/bulkhead.bin $(O)/board.dtb tools/fit/mkits.sh
+	@bash tools/setup.sh --quiet
+	$(Q)bash tools/fit/mkits.sh $(abspath $(O)/bulkhead.bin) $(abspath $(O)/board.dtb) \
+		$$(printf '0x%x' $$(( $$(sed -n 's/^#define BH_HYP_BASE \(0x[0-9a-f]*\).*/\1/p' $(GEN)/config.h) + 0x200000 ))) \
+		$(BOARD) > $(O)/bulkhead.its
+	$(Q)mkimage -q -f $(O)/bulkhead.its $@
+	@echo "  built $@ (FIT: bulkhead.bin + board tree, SHA-256)"
+
 # ---------------------------------------------------------------- configuration
 BHCFG := $(TOOLS_O)/bhcfg
 BHCFG_SRCS := $(filter-out tools/bhcfg/fuzz.c,$(wildcard tools/bhcfg/*.c))
@@ -246,6 +259,7 @@ test-images: partitions
 		cfg=$${img%%+*}; st=; case $$img in *+*) st=$${img#*+};; esac; \
 		$(MAKE) --no-print-directory BOARD=$$b CONFIG=$$cfg SELFTEST=$$st all || exit 1; \
 	done; done
+	@$(MAKE) --no-print-directory BOARD=qemu-virt CONFIG=two-cells fit
 
 # make test: C unit tests, then one pytest run over the host tests (bhcfg)
 # and the QEMU scenarios on every test board; each part stops at a failure.

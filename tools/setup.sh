@@ -73,6 +73,9 @@ probe() {
 	command -v clang >/dev/null || need_pkgs+=(clang)
 	command -v clang-format >/dev/null || need_pkgs+=(clang-format)
 	command -v cppcheck >/dev/null || need_pkgs+=(cppcheck)
+	# make fit, and the U-Boot boot scenarios: mkimage, and U-Boot for QEMU virt
+	command -v mkimage >/dev/null || need_pkgs+=(u-boot-tools)
+	[ -f /usr/lib/u-boot/qemu_arm64/u-boot.bin ] || need_pkgs+=(u-boot-qemu)
 	local qv; qv=$(qemu_version || true)
 	if [ -z "$qv" ] || ! ver_ge "$qv" "$QEMU_MIN"; then
 		need_bpo+=(qemu-system-arm)
