@@ -207,8 +207,11 @@ fuzz:
 # ---------------------------------------------------------------- running
 QEMU ?= qemu-system-aarch64
 QEMU_SERIAL_ARGS := -serial mon:stdio $(if $(filter 2,$(QEMU_SERIALS)),-serial null)
+# QEMU_DTB := board (board.mk): QEMU is handed the board's own tree, as the
+# board's firmware hands it over (some models need one, e.g. xlnx-zcu102 to
+# boot an Image with 4 GiB); Bulkhead itself reads none.
 QEMU_ARGS = -machine $(QEMU_MACHINE) $(QEMU_OPTS) -cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
-	-display none -nic none -kernel $(O)/bulkhead.bin
+	-display none -nic none -kernel $(O)/bulkhead.bin $(if $(QEMU_DTB),-dtb $(O)/board.dtb)
 
 .PHONY: setup run print-qemu-vars
 setup:
@@ -220,7 +223,7 @@ run: setup
 	$(QEMU) $(QEMU_ARGS) $(QEMU_SERIAL_ARGS)
 
 print-qemu-vars:
-	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)'"
+	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)' QEMU_DTB='$(QEMU_DTB)' HW_DTB='$(HW_DTB)' BOARD_NAME='$(CONFIG_BOARD)'"
 
 # ---------------------------------------------------------------- tests
 UNIT_O := build/unit

@@ -6,9 +6,16 @@
 # (SMC) itself, as TF-A's BL31 does on the board. hw.dts is Linux's tree for
 # the real board, not QEMU's (the model has no tree of its own): README.md
 # lists what the model lacks.
-QEMU_MACHINE := xlnx-zcu102,virtualization=on,secure=off
+# (regenerate hw.dts with: tools/dump-board-dts.sh zcu102 > boards/zcu102/hw.dts)
+HW_DTB       := xilinx/zynqmp-zcu102-rev1.0.dtb
+# audiodev: the model's DisplayPort wants an audio backend; give it none.
+QEMU_MACHINE := xlnx-zcu102,virtualization=on,secure=off,audiodev=snd0
 QEMU_CPU     := cortex-a53
 QEMU_SMP     := 4
 QEMU_MEM     := 4G
 QEMU_SERIALS := 2
-QEMU_OPTS    :=
+QEMU_OPTS    := -audiodev none,id=snd0
+# Hand QEMU the board's tree (build/<board>/<config>/board.dtb) as -dtb, as
+# U-Boot would: without one QEMU takes the Image for a 32-bit ATAGS kernel and
+# refuses 4 GiB. Bulkhead reads none.
+QEMU_DTB     := board

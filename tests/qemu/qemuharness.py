@@ -151,7 +151,11 @@ def bulkhead_args(image, board="qemu-virt", machine_extra="", smp=None, serials=
             args += ["-chardev", f"{uart1},id=uart1", "-serial", "chardev:uart1"]
         else:
             args += ["-serial", "null"]
-    return args + list(extra) + ["-kernel", image]
+    args += list(extra) + ["-kernel", image]
+    if v.get("QEMU_DTB"):
+        # The board's own tree, built next to the image, as firmware hands it over.
+        args += ["-dtb", os.path.join(os.path.dirname(image), "board.dtb")]
+    return args
 
 
 def image_path(config, board="qemu-virt", selftest=None):
