@@ -13,7 +13,7 @@
 #define GIC_PPI 1
 
 /* A GICv2 CPU interface (and its virtual twin) is 8 KiB: two 4 KiB pages. */
-#define GICV2_CPU_IF_SIZE 0x2000ULL
+#define GICV2_CPU_IF_SIZE    0x2000ULL
 /* ... given as 128 KiB when each page is decoded 16 times over 64 KiB. */
 #define GICV2_CPU_IF_ALIASED 0x20000ULL
 #define GIC_ALIAS_STRIDE     0x10000ULL
@@ -232,8 +232,8 @@ static void parse_pmu(struct model *m)
  * is not confined, and bhcfg says so (validate.c, check_dma()). */
 static void parse_smmu(struct model *m)
 {
-	static const char *const v2[] = {"arm,mmu-500", "arm,smmu-v2", "arm,mmu-401",
-					 "arm,mmu-400", "arm,smmu-v1"};
+	static const char *const v2[] = {"arm,mmu-500", "arm,smmu-v2", "arm,mmu-401", "arm,mmu-400",
+					 "arm,smmu-v1"};
 	const struct dtb *d = &m->board_dtb;
 	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,smmu-v3");
 
