@@ -207,13 +207,10 @@ fuzz:
 # ---------------------------------------------------------------- running
 QEMU ?= qemu-system-aarch64
 QEMU_SERIAL_ARGS := -serial mon:stdio $(if $(filter 2,$(QEMU_SERIALS)),-serial null)
-# QEMU_DTB := board (board.mk): QEMU is handed the board's own tree, as the
-# board's firmware hands it over (some models need one, e.g. xlnx-zcu102 to
-# boot an Image with 4 GiB); Bulkhead itself reads none.
 QEMU_ARGS = -machine $(QEMU_MACHINE) $(QEMU_OPTS) -cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
-	-display none -nic none -kernel $(O)/bulkhead.bin $(if $(QEMU_DTB),-dtb $(O)/board.dtb)
+	-display none -nic none $(if $(filter board,$(QEMU_DTB)),-dtb $(O)/board.dtb) -kernel $(O)/bulkhead.bin
 
-.PHONY: setup run print-qemu-vars
+.PHONY: setup run print-qemu-vars print-board-tests print-board-test-images
 setup:
 	@bash tools/setup.sh --quiet
 
@@ -221,6 +218,12 @@ run: setup
 	@$(MAKE) --no-print-directory all
 	@echo "  booting $(O)/bulkhead.bin on QEMU (quit: Ctrl-a x)"
 	$(QEMU) $(QEMU_ARGS) $(QEMU_SERIAL_ARGS)
+
+print-board-tests:
+	@echo $(BOARD_TESTS)
+
+print-board-test-images:
+	@echo $(BOARD_TEST_IMAGES)
 
 print-qemu-vars:
 	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)' QEMU_DTB='$(QEMU_DTB)' HW_DTB='$(HW_DTB)' BOARD_NAME='$(CONFIG_BOARD)'"
@@ -249,6 +252,9 @@ unit: $(UNIT_O)/unit-tests
 # tests/qemu/conftest.py) also on Cortex-A53 CPUs with 40-bit PAs.
 TEST_BOARDS ?= qemu-virt qemu-virt-gicv2
 SMOKE_BOARDS ?= qemu-virt-a53
+# A board whose board.mk lists its own scenarios (BOARD_TESTS, test names)
+# and the images they boot (BOARD_TEST_IMAGES) runs exactly those.
+LISTED_BOARDS ?= $(sort $(patsubst boards/%/board.mk,%,$(shell grep -l '^BOARD_TESTS' boards/*/board.mk)))
 TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolation-stop \
 	test-smp test-reset test-restart test-stop-smp test-psci test-irq test-console \
 	test-ticker test-rtos test-linux-rtos linux-rtos test-gicstorm test-uart1 test-fidelity \
@@ -256,8 +262,9 @@ TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolatio
 SMOKE_IMAGES := bare two-cells test-isolation-inject test-smp test-reset test-psci test-irq \
 	test-fidelity test-debug test-pmu test-linux-rtos
 test-images: partitions
-	@for b in $(TEST_BOARDS) $(SMOKE_BOARDS); do \
+	@for b in $(TEST_BOARDS) $(SMOKE_BOARDS) $(LISTED_BOARDS); do \
 		case " $(SMOKE_BOARDS) " in *" $$b "*) imgs="$(SMOKE_IMAGES)";; *) imgs="$(TEST_IMAGES)";; esac; \
+		case " $(LISTED_BOARDS) " in *" $$b "*) imgs=$$($(MAKE) -s --no-print-directory BOARD=$$b print-board-test-images);; esac; \
 		for img in $$imgs; do \
 		cfg=$${img%%+*}; st=; case $$img in *+*) st=$${img#*+};; esac; \
 		$(MAKE) --no-print-directory BOARD=$$b CONFIG=$$cfg SELFTEST=$$st all || exit 1; \
@@ -271,8 +278,9 @@ test: setup
 	@$(MAKE) --no-print-directory unit
 	@echo "== building the test images"
 	@$(MAKE) --no-print-directory $(BHCFG) test-images
-	@echo "== host tests (bhcfg) and QEMU scenarios on: $(TEST_BOARDS) (smoke set: $(SMOKE_BOARDS))"
+	@echo "== host tests (bhcfg) and QEMU scenarios on: $(TEST_BOARDS) (smoke set: $(SMOKE_BOARDS); their own lists: $(LISTED_BOARDS))"
 	$(Q)BULKHEAD_BOARDS="$(TEST_BOARDS)" BULKHEAD_SMOKE_BOARDS="$(SMOKE_BOARDS)" \
+		BULKHEAD_LISTED_BOARDS="$(LISTED_BOARDS)" \
 		$(PYTHON) -m pytest -v -p no:cacheprovider tests/host tests/qemu
 	@echo "make test: all passed"
 

@@ -19,3 +19,23 @@ QEMU_OPTS    := -audiodev none,id=snd0
 # U-Boot would: without one QEMU takes the Image for a 32-bit ATAGS kernel and
 # refuses 4 GiB. Bulkhead reads none.
 QEMU_DTB     := board
+# make test: the QEMU scenarios this board runs (tests/qemu, by test name)
+# and the images they boot (CONFIG[+SELFTEST]). Not here: the interrupt and
+# fidelity payloads (they use QEMU virt's PL031 RTC, SPI 34), the PMU
+# overflow scenario (ZynqMP wires PMU interrupts to SPIs: cells get none),
+# passthrough UART1 (its clocks are the platform firmware's); README.md.
+BOARD_TESTS := test_boots_all_cpus_and_powers_off \
+	test_missing_cpus_are_reported_not_fatal \
+	test_two_cells_run_concurrently_and_both_finish \
+	test_isolation_inject_aborts_in_own_vector_and_neighbour_intact \
+	test_isolation_stop_stops_only_the_offender_with_a_dump \
+	test_smp_cell_cpu_on_own_vcpu_and_refusal_of_others \
+	test_system_reset_restarts_only_its_cell_and_system_off_stops_only_it \
+	test_restart_policy_pulls_spinning_vcpu_out_and_restarts_cell \
+	test_stop_policy_on_smp_cell_powers_off_when_the_rest_is_done \
+	test_unknown_calls_and_garbage_arguments_return_errors \
+	test_compute_loop_takes_no_guest_exits \
+	test_debug_breakpoints_watchpoints_step_in_cell \
+	test_linux_boots_runs_commands_and_powers_off_its_cell_only
+BOARD_TEST_IMAGES := bare two-cells test-isolation-inject test-isolation-stop test-smp \
+	test-reset test-restart test-stop-smp test-psci test-debug test-linux-rtos

@@ -151,11 +151,25 @@ def bulkhead_args(image, board="qemu-virt", machine_extra="", smp=None, serials=
             args += ["-chardev", f"{uart1},id=uart1", "-serial", "chardev:uart1"]
         else:
             args += ["-serial", "null"]
-    args += list(extra) + ["-kernel", image]
-    if v.get("QEMU_DTB"):
-        # The board's own tree, built next to the image, as firmware hands it over.
+    if v.get("QEMU_DTB") == "board":
+        # The board's tree, as its firmware would hand it over (board.mk).
         args += ["-dtb", os.path.join(os.path.dirname(image), "board.dtb")]
-    return args
+    return args + list(extra) + ["-kernel", image]
+
+
+def board_facts(image):
+    """What the board states, as bhcfg compiled it into @image
+    (gen/config.c): name, CPUs, GIC version, RAM in MiB."""
+    with open(os.path.join(os.path.dirname(image), "gen", "config.c")) as f:
+        board = f.read().split("const struct bh_system", 1)[0]
+    ram = re.search(r"\.ram = \{(.*?)\n\t\}", board, re.S).group(1)
+    return {
+        "name": re.search(r'\.name = "([^"]*)"', board).group(1),
+        "ncpus": int(re.search(r"\.ncpus = (\d+)", board).group(1)),
+        "gic": int(re.search(r"\.version = (\d+)", board).group(1)),
+        "ram_mib": sum(int(size, 16) for size in
+                       re.findall(r"\{0x[0-9a-f]+, (0x[0-9a-f]+)\}", ram)) >> 20,
+    }
 
 
 def image_path(config, board="qemu-virt", selftest=None):

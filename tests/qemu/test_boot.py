@@ -6,20 +6,22 @@ import subprocess
 
 import pytest
 
-from qemuharness import ROOT, bulkhead_args, image_path, run_qemu
+from qemuharness import ROOT, board_facts, bulkhead_args, image_path, run_qemu
 
 READY = r"^Bulkhead ready: cpus=(\d+)/(\d+) ram=(\d+)MiB"
 
 
 @pytest.mark.smoke
 def test_boots_all_cpus_and_powers_off(board):
-    r = run_qemu(bulkhead_args(image_path("bare", board), board), timeout=20)
+    image = image_path("bare", board)
+    facts = board_facts(image)
+    r = run_qemu(bulkhead_args(image, board), timeout=20)
     assert not r.timed_out, r.output
     m = r.expect(READY)
-    assert m.group(1) == m.group(2) == "4", r.output
-    assert int(m.group(3)) == 2048
-    r.expect(r"gicv2" if board.endswith("gicv2") else r"gicv3")
-    r.expect(r"^Bulkhead \S+ \(\S+\) on board qemu-virt, boot CPU 0$")
+    assert m.group(1) == m.group(2) == str(facts["ncpus"]), r.output
+    assert int(m.group(3)) == facts["ram_mib"]
+    r.expect(rf"gicv{facts['gic']}")
+    r.expect(rf"^Bulkhead \S+ \(\S+\) on board {facts['name']}, boot CPU 0$")
     r.expect(r"all CPUs idle \(0 stopped by faults\); system off")
     assert "FATAL" not in r.output and "PANIC" not in r.output
     assert r.rc == 0, f"QEMU exit {r.rc}:\n{r.output}"

@@ -204,27 +204,27 @@ static void parse_timer(struct model *m)
 		cfg_error(d, node < 0 ? 0 : node, "no arm,armv8-timer node with its four PPIs");
 }
 
-/* The PMU's overflow interrupt, a PPI: each cell gets its CPUs' PMUs. Some
- * SoCs (ZynqMP) wire each CPU's overflow line to an SPI of its own instead:
- * an SPI reaches whichever CPU it targets, not the vCPU whose counter
- * overflowed, so it is not forwarded (pmu_ppi 0) and the cells' PMU node has
- * no interrupt (counting works, overflow interrupts do not). */
+/* The PMU's overflow interrupt, a PPI: each cell gets its CPUs' PMUs. */
 static void parse_pmu(struct model *m)
 {
 	const struct dtb *d = &m->board_dtb;
 	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,armv8-pmuv3");
-	const fdt32_t *p;
 	int len;
+	const uint32_t *irq = node < 0 ? NULL : fdt_getprop(d->fdt, node, "interrupts", &len);
 
 	m->board_pmu_node = node;
 	if (node < 0)
 		return;
-	p = fdt_getprop(d->fdt, node, "interrupts", &len);
-	if (p && len >= 12 && fdt32_to_cpu(p[0]) == GIC_SPI)
+	/* Some SoCs (BCM2711) wire each CPU's PMU to an SPI of its own: no
+	 * per-CPU interrupt a cell could own with its CPU. Its counters are
+	 * still the cell's; overflow interrupts are not given to cells. */
+	if (irq && len >= 12 && fdt32_to_cpu(irq[0]) == GIC_SPI) {
+		m->board_pmu_node = -1;
 		return;
+	}
 	if (irq_intid(d, node, 0, &m->board.pmu_ppi) || m->board.pmu_ppi < 16 ||
 	    m->board.pmu_ppi > 31)
-		cfg_error(d, node, "PMU node without a PPI (or per-CPU SPIs) in 'interrupts'");
+		cfg_error(d, node, "PMU node without a PPI in 'interrupts'");
 }
 
 /* The SMMUv3 Bulkhead drives (arch/aarch64/smmuv3.c); or an SMMUv1/v2

@@ -555,10 +555,9 @@ static void gen_tree(struct gen *g, size_t size)
 		cname = fdt_get_name(m->board_dtb.fdt, g->map[i].bnode, NULL);
 		copy_node(g, 0, g->map[i].bnode, cname ? cname : "clock", NULL, NULL, false, 0);
 	}
-	/* The CPUs' PMU is the cell's own (docs/traps.md): Linux perf finds it;
-	 * without its interrupt where the board wires it to SPIs (board.c). */
+	/* The CPUs' PMU is the cell's own (docs/traps.md): Linux perf finds it. */
 	if (m->board_pmu_node >= 0)
-		copy_node(g, 0, m->board_pmu_node, "pmu", NULL, NULL, !m->board.pmu_ppi, 0);
+		copy_node(g, 0, m->board_pmu_node, "pmu", NULL, NULL, false, 0);
 	if (m->board_timer_node >= 0)
 		copy_node(g, 0, m->board_timer_node, "timer", NULL, NULL, false, 0);
 	gen_gic(g);
