@@ -57,6 +57,10 @@ HYP_CFLAGS += --target=aarch64-linux-gnu -mno-outline-atomics
 else
 HYP_CFLAGS += -mno-outline-atomics
 endif
+# What the board's CPUs need of the compiler and linker (board.mk), e.g.
+# workarounds for Cortex-A53 errata (the link is ld's own, not gcc's, so
+# gcc's default --fix-cortex-a53-843419 would not reach it).
+HYP_CFLAGS += $(BOARD_CFLAGS)
 ifneq ($(SELFTEST),)
 HYP_CFLAGS += -DBH_SELFTEST_$(subst -,_,$(shell echo $(SELFTEST) | tr a-z A-Z))=1
 endif
@@ -77,7 +81,7 @@ $(O)/bulkhead.bin: $(O)/bulkhead.elf
 
 $(O)/bulkhead.elf: $(HYP_OBJS) $(O)/linker.ld
 	@echo "  LD      $@"
-	$(Q)$(LD) -nostdlib -static -T $(O)/linker.ld --gc-sections -Map $(O)/bulkhead.map -o $@ $(HYP_OBJS)
+	$(Q)$(LD) -nostdlib -static -T $(O)/linker.ld --gc-sections $(BOARD_LDFLAGS) -Map $(O)/bulkhead.map -o $@ $(HYP_OBJS)
 
 $(O)/linker.ld: arch/aarch64/linker.ld.S $(GEN)/config.h
 	@mkdir -p $(@D)

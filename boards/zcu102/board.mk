@@ -19,6 +19,10 @@ QEMU_OPTS    := -audiodev none,id=snd0
 # U-Boot would: without one QEMU takes the Image for a 32-bit ATAGS kernel and
 # refuses 4 GiB. Bulkhead reads none.
 QEMU_DTB     := board
+# The ZynqMP's Cortex-A53s (r0p4) have errata 835769 and 843419, which
+# compiler and linker work around (as Linux is built for them).
+BOARD_CFLAGS  := -mfix-cortex-a53-835769
+BOARD_LDFLAGS := --fix-cortex-a53-843419
 # make test: the QEMU scenarios this board runs (tests/qemu, by test name)
 # and the images they boot (CONFIG[+SELFTEST]). Not here: the interrupt and
 # fidelity payloads (they use QEMU virt's PL031 RTC, SPI 34), the PMU
