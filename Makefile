@@ -238,7 +238,8 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Wno-missing-prototypes -Wno-missin
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Iarch/fake/include -Iarch/aarch64/include -Icore/include -Itests/unit -DBH_HOST_TEST=1
 UNIT_CORE := core/printf.c core/console.c core/pgtable.c core/page_pool.c core/mmio.c core/vuart.c core/vgic.c \
-	core/iommu.c arch/aarch64/pte.c arch/aarch64/mmio_decode.c arch/aarch64/smmuv3.c
+	core/iommu.c arch/aarch64/pte.c arch/aarch64/mmio_decode.c arch/aarch64/smmuv3.c \
+	arch/aarch64/uart_cadence.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c) tests/unit/main.c tests/unit/fake_board.c $(wildcard arch/fake/*.c) $(UNIT_CORE)
 
 $(UNIT_O)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h core/include/bulkhead/*.h arch/fake/include/arch/*.h arch/aarch64/include/arch/*.h)
