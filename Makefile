@@ -237,7 +237,7 @@ UNIT_O := build/unit
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Wno-missing-prototypes -Wno-missing-declarations \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Iarch/fake/include -Iarch/aarch64/include -Icore/include -Itests/unit -DBH_HOST_TEST=1
-UNIT_CORE := core/printf.c core/console.c core/pgtable.c core/page_pool.c core/mmio.c core/vuart.c core/vgic.c \
+UNIT_CORE := core/printf.c core/console.c core/pgtable.c core/page_pool.c core/mmio.c core/vuart.c core/vgic.c core/vpci.c \
 	core/iommu.c arch/aarch64/pte.c arch/aarch64/mmio_decode.c arch/aarch64/smmuv3.c \
 	arch/aarch64/uart_cadence.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c) tests/unit/main.c tests/unit/fake_board.c $(wildcard arch/fake/*.c) $(UNIT_CORE)
@@ -263,9 +263,9 @@ LISTED_BOARDS ?= $(sort $(patsubst boards/%/board.mk,%,$(shell grep -l '^BOARD_T
 TEST_IMAGES := bare bare+el2-fault two-cells test-isolation-inject test-isolation-stop \
 	test-smp test-reset test-restart test-stop-smp test-psci test-irq test-console \
 	test-ticker test-rtos test-linux-rtos linux-rtos test-gicstorm test-uart1 test-fidelity \
-	test-debug test-pmu
+	test-debug test-pmu test-pci test-pci-linux
 SMOKE_IMAGES := bare two-cells test-isolation-inject test-smp test-reset test-psci test-irq \
-	test-fidelity test-debug test-pmu test-linux-rtos
+	test-fidelity test-debug test-pmu test-linux-rtos test-pci
 test-images: partitions
 	@for b in $(TEST_BOARDS) $(SMOKE_BOARDS) $(LISTED_BOARDS); do \
 		case " $(SMOKE_BOARDS) " in *" $$b "*) imgs="$(SMOKE_IMAGES)";; *) imgs="$(TEST_IMAGES)";; esac; \
@@ -288,6 +288,14 @@ test: setup
 		BULKHEAD_LISTED_BOARDS="$(LISTED_BOARDS)" \
 		$(PYTHON) -m pytest -v -p no:cacheprovider tests/host tests/qemu
 	@echo "make test: all passed"
+
+# ---------------------------------------------------------------- benchmarks
+# make bench: instructions per path, natively and in a cell (QEMU -icount),
+# into build/bench/bench.{md,json,png}. tests/bench/ has the wall-clock ones.
+.PHONY: bench
+bench:
+	@bash tools/setup.sh --quiet --bench
+	$(Q)$(PYTHON) tests/bench/bench.py
 
 # ---------------------------------------------------------------- checks
 # cppcheck does not read system headers: libfdt's iteration macros, as a library.

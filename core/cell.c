@@ -14,6 +14,7 @@
 #include <bulkhead/printf.h>
 #include <bulkhead/string.h>
 #include <bulkhead/vdev.h>
+#include <bulkhead/vpci.h>
 
 #include <config.h>
 
@@ -84,6 +85,11 @@ static int build_stage2(struct cell *c)
 	for (unsigned int i = 0; !ret && i < cfg->nmmio; i++)
 		ret = pt_map(&c->s2, cfg->mmio[i].ipa, cfg->mmio[i].pa, cfg->mmio[i].size,
 			     PT_PROT_R | PT_PROT_W | PT_PROT_DEVICE, 0);
+	/* The cell's slices of the PCI windows, for its BARs: 1:1, since a
+	 * BAR holds a bus address the guest also uses as its IPA. */
+	for (unsigned int i = 0; !ret && i < cfg->npci_windows; i++)
+		ret = pt_map(&c->s2, cfg->pci_windows[i].base, cfg->pci_windows[i].base,
+			     cfg->pci_windows[i].size, PT_PROT_R | PT_PROT_W | PT_PROT_DEVICE, 0);
 	if (!ret && cfg->console == BH_CONSOLE_VUART)
 		ret = vdev_add(c, cfg->console_ipa, PAGE_SIZE, vuart_mmio, NULL,
 			       "emulated PL011 UART");
@@ -96,6 +102,8 @@ static int build_stage2(struct cell *c)
 	if (!ret && bh_board.gic.version == 3)
 		ret = vdev_add(c, cfg->gicr_ipa, (uint64_t)cfg->ncpus * VGIC_V3_RD_FRAME,
 			       vgic_redist_mmio, NULL, "virtual GIC redistributors");
+	if (!ret) /* the PCI configuration space of its functions, if it has any */
+		ret = vpci_cell_init(c);
 	if (!ret && bh_board.gic.version == 2)
 		ret = pt_map(&c->s2, cfg->gicc_ipa, bh_board.gic.vcpu.base,
 			     ALIGN_UP(MIN(bh_board.gic.vcpu.size, (uint64_t)VGIC_V2_CPU_SIZE),
@@ -371,6 +379,7 @@ __noreturn void cell_stop(struct vcpu *v, bool restart, const char *why)
 	}
 	vgic_vcpu_reset(v);
 	vgic_cell_reset(c);
+	vpci_cell_stop(c);
 	/* Nothing its devices do lands once this returns: before its memory is
 	 * re-imaged. Unconfirmed, it must not start again. */
 	if (iommu_cell_detach(c) && restart) {

@@ -7,6 +7,7 @@
 #                           still do to this machine, in order; exit 1 if a tool is
 #                           missing or too old, or something needs root first
 #   tools/setup.sh --fuzz   also what `make fuzz` needs (clang's libFuzzer runtime)
+#   tools/setup.sh --bench  also what `make bench` needs (gnuplot, cloc)
 # The Linux guest (partitions/linux/build.sh) comes from Debian's arm64 packages:
 # until they are cached, the first build that needs them adds the arm64 foreign
 # architecture (this script, called with BULKHEAD_NEED_ARM64=1), runs apt-get
@@ -18,9 +19,11 @@ LINUX_CACHE=build/partitions/linux/cache
 
 mode=
 want_fuzz=0
+want_bench=0
 for arg in "$@"; do
 	case $arg in
 	--fuzz) want_fuzz=1 ;;
+	--bench) want_bench=1 ;;
 	*) mode=$arg ;;
 	esac
 done
@@ -85,6 +88,10 @@ probe() {
 	if [ -n "$dv" ] && ! ver_ge "$dv" "$DTC_MIN"; then
 		echo "setup: dtc $dv is too old (need >= $DTC_MIN)" >&2
 		need_pkgs+=(device-tree-compiler)
+	fi
+	if [ "$want_bench" = 1 ]; then # make bench: its chart and the line count
+		command -v gnuplot >/dev/null || need_pkgs+=(gnuplot-nox)
+		command -v cloc >/dev/null || need_pkgs+=(cloc)
 	fi
 	if [ "$want_fuzz" = 1 ] && ! fuzzer_works; then
 		command -v clang >/dev/null || need_pkgs+=(clang)

@@ -118,6 +118,8 @@ int arch_mmu_init(void)
 		ret = map_device(&bh_board.gic.hyp);
 	if (!ret)
 		ret = map_device(&bh_board.smmu);
+	if (!ret) /* the PCI root bus's configuration space, for core/vpci.c */
+		ret = map_device(&bh_board.pci_ecam);
 	if (ret)
 		return ret;
 

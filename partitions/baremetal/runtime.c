@@ -2,6 +2,8 @@
 /* Boot flow after start.S, vCPU bring-up and the spinlock. */
 #include "internal.h"
 
+uint64_t bm_entry_ticks;
+
 bool bm_mmu_on;
 
 /* What a secondary runs; written by the vCPU that starts it. */

@@ -27,6 +27,7 @@ _start:
 	.long	0
 
 primary_entry:
+	mrs	x20, cntvct_el0			// first thing: when this payload began
 	msr	daifset, #0xf
 	mov	x19, x0				// DTB, kept until C
 	mrs	x9, CurrentEL
@@ -52,6 +53,8 @@ primary_entry:
 	stp	xzr, xzr, [x9], #16
 	b	1b
 2:
+	adrp	x9, bm_entry_ticks		// after bss is cleared
+	str	x20, [x9, :lo12:bm_entry_ticks]
 	mrs	x0, mpidr_el1
 	and	x0, x0, #0xff
 	cmp	x0, #BM_MAX_VCPUS

@@ -168,10 +168,9 @@ def test_interactive_shell_ctrl_c(linux):
 
 
 def test_module_dependencies(linux, tmp_path):
-    # The default set has no module that needs another; virtio_net needs
-    # net_failover, which needs failover. Same packages (the cache), a driver
-    # list with virtio_net added: all three must load, in order, from the
-    # modules.dep the build writes.
+    # virtio_net needs net_failover, which needs failover. Same packages (the
+    # cache), a driver list with virtio_net added: all three must load, in
+    # order, from the modules.dep the build writes.
     drivers = tmp_path / "drivers.txt"
     with open(os.path.join(ROOT, "partitions", "linux", "drivers.txt")) as f:
         drivers.write_text(f.read() + "VIRTIO_NET virtio_net test: a module with dependencies\n")

@@ -17,4 +17,5 @@ const struct bh_board bh_board = {
 	.smmu_sid_bits = 16,
 	.smmu_irq_event = 106,
 	.smmu_irq_gerror = 109,
+	.pci_ecam = {0x4010000000, 0x100000},
 };

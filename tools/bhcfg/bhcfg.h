@@ -19,6 +19,7 @@
 #define CFG_MAX_WIN	8	    /* register windows per device */
 #define CFG_MAX_IRQS	64	    /* passthrough SPIs per cell */
 #define CFG_MAX_STREAMS 32	    /* SMMU stream IDs per cell */
+#define CFG_MAX_PCI	32	    /* PCI functions per cell (VPCI_MAX_FUNCS) */
 #define CFG_MAX_MMIO	(CFG_MAX_DEVS * CFG_MAX_WIN)
 #define CFG_NAME_MAX	31
 #define CFG_PATH_MAX	1024
@@ -39,6 +40,11 @@
 #define VGICR_FRAME   0x20000ULL /* RD_base + SGI_base of one vCPU */
 #define VGICC_SIZE    0x2000ULL
 #define VUART_SIZE    0x1000ULL
+#define VECAM_SIZE    0x100000ULL /* the root bus: 32 devices x 8 functions x 4 KiB */
+
+/* What a cell gets of the host bridge's memory windows unless it says. */
+#define PCI_WINDOW_DEFAULT   0x1000000ULL  /* 16 MiB below 4 GiB */
+#define PCI_WINDOW64_DEFAULT 0x40000000ULL /* 1 GiB above */
 
 struct dtb {
 	const char *src; /* source file named in messages */
@@ -70,6 +76,31 @@ struct cfg_dev {
 	struct cfg_win win[CFG_MAX_WIN];
 	uint32_t nirq;
 	uint16_t irq[CFG_MAX_IRQS]; /* SPI INTIDs */
+};
+
+/* A PCI function a cell owns. */
+struct cfg_pci_fn {
+	uint16_t bdf; /* bus << 8 | device << 3 | function */
+	uint8_t pin;  /* 1..4: INTA..INTD */
+	bool ok;
+	uint32_t intid; /* its INTx line through the host bridge's interrupt-map */
+	uint32_t sid;	/* its stream ID through the iommu-map */
+	bool has_sid;
+};
+
+/* A memory window of the board's PCI host bridge ('ranges'). */
+struct cfg_pci_win {
+	uint32_t flags; /* phys.hi of the ranges entry: space code, prefetchable */
+	uint64_t bus, cpu, size;
+	uint64_t used; /* bytes given to cells so far, from its start */
+};
+
+struct cfg_pci_host {
+	int node; /* < 0: the board has none */
+	uint32_t bus_start, bus_end;
+	uint64_t ecam, ecam_size; /* the whole ECAM, bus_start first */
+	bool has_win32, has_win64;
+	struct cfg_pci_win win32, win64;
 };
 
 struct cfg_image {
@@ -119,6 +150,15 @@ struct cfg_cell {
 	uint32_t streams[CFG_MAX_STREAMS];
 	bool dma_unprotected; /* accepts devices that DMA past any SMMU */
 
+	uint32_t npci;
+	struct cfg_pci_fn pci[CFG_MAX_PCI];
+	bool has_pci_win32, has_pci_win64, has_pci_ecam_ipa;
+	uint64_t pci_win32_size, pci_win64_size, pci_ecam_ipa;
+	bool pci_unprotected;  /* a function DMAs with no SMMU (dma-unprotected) */
+	uint32_t npci_windows; /* filled in by validation: the cell's slices */
+	struct bh_pci_window pci_windows[2];
+	uint32_t pci_window_flags[2];
+
 	/* Filled in by validation. */
 	uint64_t gicd_ipa, gicr_ipa, gicc_ipa;
 	uint32_t nirqs;
@@ -144,7 +184,9 @@ struct model {
 	int board_smmu_node;   /* the SMMUv3 Bulkhead drives */
 	int board_smmuv2_node; /* an SMMUv1/v2 (MMU-500...): no driver, nothing confined */
 	int board_pmu_node;
-	uint32_t smmu_sid_bits; /* SMMU_IDR1.SIDSIZE, /bulkhead/smmu-stream-id-bits */
+	struct cfg_pci_host pci;  /* the first pci-host-ecam-generic node */
+	const char *pci_unusable; /* why it cannot be used, if it cannot */
+	uint32_t smmu_sid_bits;	  /* SMMU_IDR1.SIDSIZE, /bulkhead/smmu-stream-id-bits */
 	int board_cpu_node[BH_MAX_CPUS];
 
 	uint64_t stage2_bytes; /* heap the cells' stage-2 tables take at most */
@@ -218,6 +260,8 @@ static inline uint64_t last(uint64_t base, uint64_t size)
 {
 	return base + size - 1;
 }
+/* "bb:dd.f", as lspci writes a PCI function (rotating buffers). */
+const char *bdf_str(uint16_t bdf);
 
 int board_parse(struct model *m);
 /* IPAs (and PAs) a cell's stage 2 can map lie below this: 2^cpu-pa-bits. */
@@ -254,6 +298,14 @@ typedef void (*ref_fn)(void *arg, int node, const char *prop, int pos, int targe
  * returns -1 (with a message against @dev, if given) if one is malformed. */
 int dev_refs(struct model *m, struct cfg_cell *c, struct cfg_dev *dev, int node, ref_fn fn,
 	     void *arg);
+
+/* PCI functions (pci.c). */
+void pci_board_parse(struct model *m);
+bool pci_parse_function(const char *s, uint16_t *bdf, uint8_t *pin);
+/* Functions, their INTx lines, windows (before check_irqs). */
+void check_pci(struct model *m);
+/* Their stream IDs (after check_streams). */
+void check_pci_streams(struct model *m);
 
 /* Bytes the bundle takes in the image (each blob page aligned). */
 uint64_t bundle_bytes(const struct model *m);

@@ -371,6 +371,7 @@ static void check_ranges(struct model *m)
 		{"GIC virtual CPU interface", &g->vcpu, m->board_gic_node, true},
 		{"SMMU", &b->smmu, m->board_smmu_node, false},
 		{"console UART", &b->console, m->board_console_node, false},
+		{"PCI configuration space (ECAM)", &b->pci_ecam, m->pci.node, true},
 	};
 	uint64_t limit;
 
@@ -425,6 +426,7 @@ int board_parse(struct model *m)
 	parse_smmu(m);
 	parse_pmu(m);
 	parse_bulkhead(m);
+	pci_board_parse(m);
 	check_hyp_mem(m);
 	check_ranges(m);
 	m->board_ok = cfg_errors == before;

@@ -638,11 +638,79 @@ static void parse_streams(struct model *m, struct cfg_cell *c)
 				   times[j]);
 }
 
+/* PCI functions (docs/config.md, PCI): "bb:dd.f" [" INTx"], and the sizes
+ * of the cell's slices of the host bridge's windows. */
+static void parse_pci(struct model *m, struct cfg_cell *c)
+{
+	const struct dtb *d = &m->config_dtb;
+	int len;
+	const char *p = fdt_getprop(d->fdt, c->node, "pci-functions", &len);
+	uint32_t times[CFG_MAX_PCI] = {0};
+
+	c->has_pci_win32 = get_u64(c, d, c->node, "pci-window-size", &c->pci_win32_size) == P_OK;
+	c->has_pci_win64 = get_u64(c, d, c->node, "pci-window64-size", &c->pci_win64_size) == P_OK;
+	c->has_pci_ecam_ipa = get_u64(c, d, c->node, "pci-ecam-ipa", &c->pci_ecam_ipa) == P_OK;
+	if (!p)
+		return;
+	if (len < 2 || p[len - 1] != '\0') {
+		cell_error(c, d, c->node,
+			   "'pci-functions' must be a list of strings, e.g. \"00:02.0\"");
+		return;
+	}
+	for (const char *s = p; s < p + len; s += strlen(s) + 1) {
+		uint16_t bdf;
+		uint8_t pin;
+		uint32_t j = 0;
+
+		if (!pci_parse_function(s, &bdf, &pin)) {
+			cell_error(
+				c, d, c->node,
+				"'pci-functions': \"%s\" is not a PCI function: write "
+				"bus:device.function in hex as lspci does, e.g. \"00:02.0\", "
+				"optionally followed by the INTx pin it raises (\"00:02.1 INTB\"; "
+				"INTA if not given)",
+				msg_str(s));
+			continue;
+		}
+		while (j < c->npci && c->pci[j].bdf != bdf)
+			j++;
+		if (j < c->npci) {
+			times[j]++;
+			continue;
+		}
+		if (c->npci >= CFG_MAX_PCI) {
+			cell_error(c, d, c->node, "more than %d PCI functions in one cell",
+				   CFG_MAX_PCI);
+			break;
+		}
+		times[c->npci] = 1;
+		c->pci[c->npci++] = (struct cfg_pci_fn){.bdf = bdf, .pin = pin, .ok = true};
+	}
+	for (uint32_t j = 0; j < c->npci; j++) {
+		if (times[j] == 2)
+			cell_error(c, d, c->node, "PCI function %s is listed twice",
+				   bdf_str(c->pci[j].bdf));
+		else if (times[j] > 2)
+			cell_error(c, d, c->node, "PCI function %s is listed %u times",
+				   bdf_str(c->pci[j].bdf), times[j]);
+		c->pci[j].ok = times[j] == 1;
+	}
+}
+
 static void parse_cell(struct model *m, struct cfg_cell *c, int node)
 {
-	static const char *const props[] = {
-		"cpus",	   "fault-policy", "bootargs",	      "dtb-load",
-		"devices", "smmu-streams", "dma-unprotected", NULL};
+	static const char *const props[] = {"cpus",
+					    "fault-policy",
+					    "bootargs",
+					    "dtb-load",
+					    "devices",
+					    "smmu-streams",
+					    "dma-unprotected",
+					    "pci-functions",
+					    "pci-window-size",
+					    "pci-window64-size",
+					    "pci-ecam-ipa",
+					    NULL};
 	const struct dtb *d = &m->config_dtb;
 	const char *s;
 	bool seen_memory = false, seen_kernel = false;
@@ -676,6 +744,7 @@ static void parse_cell(struct model *m, struct cfg_cell *c, int node)
 	c->has_dtb_load = get_u64(c, d, node, "dtb-load", &c->dtb_load) == P_OK;
 	parse_devices_prop(m, c);
 	parse_streams(m, c);
+	parse_pci(m, c);
 
 	fdt_for_each_subnode (sub, d->fdt, node) {
 		const char *name = node_name(d, sub);

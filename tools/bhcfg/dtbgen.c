@@ -509,6 +509,72 @@ static void gen_chosen(struct gen *g, const char *console)
 	}
 }
 
+/* The cell's PCI host bridge: its own ECAM (the root bus), its slices of
+ * the windows only, and an interrupt-map entry per function to its INTx
+ * SPI. No msi-map or msi-parent (MSI is not offered: drivers use INTx), no
+ * iommu-map (the SMMU is the hypervisor's). */
+static void gen_pci(struct gen *g)
+{
+	const struct model *m = g->m;
+	const struct cfg_cell *c = g->c;
+	uint32_t ranges[2 * 7], map[CFG_MAX_PCI * 8],
+		bus[2] = {m->board.pci_root_bus, m->board.pci_root_bus};
+	static const uint32_t mask[4] = {0xffff00, 0, 0, 7}; /* bus, device, function; pin */
+	uint64_t reg[2] = {c->pci_ecam_ipa, VECAM_SIZE};
+	uint32_t n = 0;
+	char name[64];
+	int node;
+
+	if (!c->npci)
+		return;
+	snprintf(name, sizeof(name), "pcie@%llx", ULL(c->pci_ecam_ipa));
+	node = add_node(g, 0, name);
+	if (node < 0)
+		return;
+	SET_STRS(g, node, "compatible", "pci-host-ecam-generic");
+	SET_STRS(g, node, "device_type", "pci");
+	ck(g, fdt_setprop_u32(g->fdt, node, "#address-cells", 3));
+	ck(g, fdt_setprop_u32(g->fdt, node, "#size-cells", 2));
+	ck(g, fdt_setprop_u32(g->fdt, node, "#interrupt-cells", 1));
+	set_u64s(g, node, "reg", reg, 2);
+	set_cells(g, node, "bus-range", bus, 2);
+	for (uint32_t i = 0; i < c->npci_windows; i++) {
+		const struct bh_pci_window *w = &c->pci_windows[i];
+		uint32_t *r = ranges + 7 * i;
+
+		/* Space code and prefetchable bit as the board's window has them. */
+		r[0] = c->pci_window_flags[i] & 0x43000000U;
+		r[1] = (uint32_t)(w->bus >> 32);
+		r[2] = (uint32_t)w->bus;
+		r[3] = (uint32_t)(w->base >> 32);
+		r[4] = (uint32_t)w->base;
+		r[5] = (uint32_t)(w->size >> 32);
+		r[6] = (uint32_t)w->size;
+	}
+	for (uint32_t i = 0; i < 7 * c->npci_windows; i++)
+		ranges[i] = cpu_to_fdt32(ranges[i]);
+	ck(g, fdt_setprop(g->fdt, node, "ranges", ranges, (int)(28 * c->npci_windows)));
+	set_cells(g, node, "interrupt-map-mask", mask, 4);
+	for (uint32_t i = 0; i < c->npci; i++) {
+		const struct cfg_pci_fn *fn = &c->pci[i];
+		/* child address, pin; the vGIC (#address-cells 0); its SPI, level */
+		const uint32_t e[8] = {(uint32_t)fn->bdf << 8,
+				       0,
+				       0,
+				       fn->pin,
+				       g->gic_ph,
+				       GIC_SPI_TYPE,
+				       fn->intid - 32,
+				       IRQ_LEVEL_HIGH};
+
+		for (uint32_t k = 0; k < 8; k++)
+			map[n++] = cpu_to_fdt32(e[k]);
+	}
+	ck(g, fdt_setprop(g->fdt, node, "interrupt-map", map, (int)(4 * n)));
+	if (fdt_getprop(m->board_dtb.fdt, m->pci.node, "dma-coherent", NULL))
+		ck(g, fdt_setprop(g->fdt, node, "dma-coherent", NULL, 0));
+}
+
 static void gen_tree(struct gen *g, size_t size)
 {
 	struct model *m = g->m;
@@ -538,6 +604,7 @@ static void gen_tree(struct gen *g, size_t size)
 
 	/* libfdt adds each subnode in front of its siblings: build backwards so
 	 * the tree reads in the usual order. */
+	gen_pci(g);
 	for (uint32_t i = c->ndev; i-- > 0;) {
 		struct cfg_dev *dev = &c->dev[i];
 

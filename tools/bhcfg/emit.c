@@ -139,6 +139,20 @@ static void emit_cell_arrays(const struct cfg_cell *c, FILE *f)
 			fprintf(f, "%s0x%x", i ? ", " : "", c->streams[i]);
 		fprintf(f, "};\n");
 	}
+	if (c->npci) {
+		fprintf(f, "static const struct bh_pci_func cell_%s_pci_funcs[] = {\n", s);
+		for (uint32_t i = 0; i < c->npci; i++)
+			fprintf(f, "\t{.bdf = 0x%x, .pin = %u, .intid = %u}, /* %s */\n",
+				c->pci[i].bdf, c->pci[i].pin, c->pci[i].intid,
+				bdf_str(c->pci[i].bdf));
+		fprintf(f, "};\n");
+		fprintf(f, "static const struct bh_pci_window cell_%s_pci_windows[] = {\n", s);
+		for (uint32_t i = 0; i < c->npci_windows; i++)
+			fprintf(f, "\t{.base = 0x%llx, .bus = 0x%llx, .size = 0x%llx},\n",
+				X(c->pci_windows[i].base), X(c->pci_windows[i].bus),
+				X(c->pci_windows[i].size));
+		fprintf(f, "};\n");
+	}
 }
 
 static void emit_cell(const struct cfg_cell *c, uint32_t idx, FILE *f)
@@ -176,6 +190,13 @@ static void emit_cell(const struct cfg_cell *c, uint32_t idx, FILE *f)
 	if (c->nstreams)
 		fprintf(f, "\t\t.nstreams = %u,\n\t\t.stream_ids = cell_%s_streams,\n", c->nstreams,
 			s);
+	if (c->npci) {
+		fprintf(f, "\t\t.npci_funcs = %u,\n\t\t.pci_funcs = cell_%s_pci_funcs,\n", c->npci,
+			s);
+		fprintf(f, "\t\t.npci_windows = %u,\n\t\t.pci_windows = cell_%s_pci_windows,\n",
+			c->npci_windows, s);
+		fprintf(f, "\t\t.pci_ecam_ipa = 0x%llx,\n", X(c->pci_ecam_ipa));
+	}
 	fprintf(f, "\t},\n");
 }
 
@@ -242,6 +263,8 @@ static int emit_tables(const struct model *m, const char *dir)
 	fprintf(f, "\t.timer_ppi_phys = %u,\n", b->timer_ppi_phys);
 	fprintf(f, "\t.pmu_ppi = %u,\n", b->pmu_ppi);
 	fprintf(f, "\t.pa_bits = %u,\n", b->pa_bits);
+	range(f, ".pci_ecam", &b->pci_ecam);
+	fprintf(f, "\t.pci_root_bus = %u,\n", b->pci_root_bus);
 	fprintf(f, "};\n");
 	emit_cells(m, f);
 	return out_close(&o);

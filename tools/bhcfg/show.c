@@ -148,6 +148,22 @@ static void show_cell(const struct model *m, const struct cfg_cell *c, uint32_t 
 			ULL(c->gicd_ipa), ULL(c->gicc_ipa));
 	for (uint32_t i = 0; i < c->ndev; i++)
 		show_dev(m, &c->dev[i], f);
+	if (c->npci)
+		fprintf(f,
+			"  PCI         configuration space (vECAM, root bus %02x) at IPA %#llx (1 "
+			"MiB)\n",
+			m->board.pci_root_bus, ULL(c->pci_ecam_ipa));
+	for (uint32_t i = 0; i < c->npci; i++)
+		fprintf(f, "                %s, INT%c = INTID %u%s\n", bdf_str(c->pci[i].bdf),
+			'A' + c->pci[i].pin - 1, c->pci[i].intid,
+			c->pci[i].has_sid ? "" : ", no stream ID");
+	for (uint32_t i = 0; i < c->npci_windows; i++) {
+		const struct bh_pci_window *w = &c->pci_windows[i];
+
+		fprintf(f, "                window IPA = PA %#llx..%#llx (bus %#llx)  %s\n",
+			ULL(w->base), ULL(last(w->base, w->size)), ULL(w->bus),
+			fmt_size(w->size, sz, sizeof(sz)));
+	}
 	if (c->nstreams) {
 		fprintf(f, "  streams    ");
 		for (uint32_t i = 0; i < c->nstreams; i++)
@@ -186,6 +202,10 @@ void show_text(const struct model *m, FILE *f)
 	if (b->smmu.size)
 		fprintf(f, "  SMMU        PA %#llx (%s)\n", ULL(b->smmu.base),
 			fmt_size(b->smmu.size, sz, sizeof(sz)));
+	if (b->pci_ecam.size)
+		fprintf(f, "  PCI         %s: ECAM of root bus %02x at PA %#llx (1 MiB)\n",
+			node_path(&m->board_dtb, m->pci.node), b->pci_root_bus,
+			ULL(b->pci_ecam.base));
 	for (uint32_t i = 0; i < m->ncells; i++)
 		show_cell(m, &m->cell[i], i, f);
 	fprintf(f, "\nFree RAM\n");

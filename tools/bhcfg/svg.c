@@ -108,9 +108,10 @@ static void collect(const struct model *m, struct map *mp)
 		const char *name;
 		const struct bh_range *r;
 	} hdev[] = {
-		{"GICD", &b->gic.dist},	       {"GICR", &b->gic.redist}, {"GICC", &b->gic.cpu},
-		{"GICH", &b->gic.hyp},	       {"GICV", &b->gic.vcpu},	 {"SMMU", &b->smmu},
-		{"console UART", &b->console},
+		{"GICD", &b->gic.dist},	       {"GICR", &b->gic.redist},
+		{"GICC", &b->gic.cpu},	       {"GICH", &b->gic.hyp},
+		{"GICV", &b->gic.vcpu},	       {"SMMU", &b->smmu},
+		{"console UART", &b->console}, {"PCI ECAM (root bus)", &b->pci_ecam},
 	};
 	struct bh_range fr[64];
 	uint32_t nfree = free_ram(m, fr, 64);
@@ -166,6 +167,15 @@ static void collect(const struct model *m, struct map *mp)
 						 dev->spec, node_path(&m->board_dtb, dev->bnode),
 						 ULL(dev->win[w].ipa));
 			}
+		}
+		for (uint32_t k = 0; k < c->npci_windows; k++) {
+			const struct bh_pci_window *w = &c->pci_windows[k];
+
+			it = add_item(mp, w->base, w->size, (int)ci, true);
+			if (it)
+				snprintf(it->label, sizeof(it->label),
+					 "%s: PCI window, %s, IPA = PA", c->name,
+					 fmt_size(w->size, sz, sizeof(sz)));
 		}
 	}
 }

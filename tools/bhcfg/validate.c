@@ -82,6 +82,7 @@ static void check_hyp_mmio(struct model *m, struct cfg_cell *c, struct cfg_dev *
 		{"GIC virtual CPU interface", &bd->gic.vcpu},
 		{"SMMU", &bd->smmu},
 		{"console UART", &bd->console},
+		{"PCI configuration space", &bd->pci_ecam},
 	};
 	uint64_t pbase = PAGE_DOWN(w->pa), psize = PAGE_UP(w->pa + w->size) - pbase;
 
@@ -682,7 +683,7 @@ static void check_dma(struct model *m)
 								   : "none");
 			unprotected |= why != NULL;
 		}
-		if (c->dma_unprotected && !unprotected && !c->errors)
+		if (c->dma_unprotected && !unprotected && !c->pci_unprotected && !c->errors)
 			cfg_warn(d, c->node,
 				 "'dma-unprotected' is given, but none of the cell's devices can "
 				 "DMA "
@@ -798,6 +799,64 @@ static int cmp_u16(const void *a, const void *b)
 	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
 }
 
+/* The INTx lines of a cell's PCI functions: the cell's own, like a
+ * passthrough device's SPI (a line its functions share is fine). */
+static void check_pci_irqs(struct model *m, struct cfg_cell *c, uint32_t cj)
+{
+	const struct dtb *d = &m->config_dtb;
+	const struct bh_board *b = &m->board;
+
+	for (uint32_t j = 0; j < c->npci; j++) {
+		struct cfg_pci_fn *fn = &c->pci[j];
+		const char *hyp = NULL;
+		bool have = false;
+
+		if (!fn->ok)
+			continue;
+		if (fn->intid == b->console_irq)
+			hyp = "its console's";
+		else if (b->smmu.size &&
+			 (fn->intid == b->smmu_irq_event || fn->intid == b->smmu_irq_gerror))
+			hyp = "its SMMU's";
+		if (hyp) {
+			cell_error(c, d, c->node,
+				   "PCI function %s: its INT%c line (INTID %u) is the hypervisor's "
+				   "(%s interrupt)",
+				   bdf_str(fn->bdf), 'A' + fn->pin - 1, fn->intid, hyp);
+			fn->ok = false;
+			continue;
+		}
+		for (uint32_t ci = 0; ci < cj && fn->ok; ci++)
+			for (uint32_t i = 0; i < m->cell[ci].nirqs; i++)
+				if (m->cell[ci].irqs[i] == fn->intid) {
+					cell_error(c, d, c->node,
+						   "PCI function %s: its INT%c line (INTID %u) is "
+						   "already claimed by cell %s; INTx lines are not "
+						   "shared between cells",
+						   bdf_str(fn->bdf), 'A' + fn->pin - 1, fn->intid,
+						   m->cell[ci].name);
+					fn->ok = false;
+					break;
+				}
+		if (c->console == BH_CONSOLE_VUART && c->console_irq == fn->intid) {
+			cell_error(c, d, c->console_node,
+				   "console interrupt %u is also the INT%c line of PCI function %s",
+				   c->console_irq, 'A' + fn->pin - 1, bdf_str(fn->bdf));
+			c->console_ok = false;
+		}
+		for (uint32_t i = 0; i < c->nirqs; i++)
+			have |= c->irqs[i] == fn->intid;
+		if (!fn->ok || have)
+			continue;
+		if (c->nirqs >= CFG_MAX_IRQS) {
+			cell_error(c, d, c->node, "more than %d interrupts in one cell",
+				   CFG_MAX_IRQS);
+			return;
+		}
+		c->irqs[c->nirqs++] = (uint16_t)fn->intid;
+	}
+}
+
 /* The SPIs routed to each cell; virtual INTID == physical INTID. */
 static void check_irqs(struct model *m)
 {
@@ -848,6 +907,7 @@ static void check_irqs(struct model *m)
 				c->irqs[c->nirqs++] = irq;
 			}
 		}
+		check_pci_irqs(m, c, cj);
 		qsort(c->irqs, c->nirqs, sizeof(c->irqs[0]), cmp_u16);
 
 		if (c->console == BH_CONSOLE_VUART && c->console_ok) {
@@ -927,7 +987,7 @@ static void check_streams(struct model *m)
 
 /* ---- one cell's guest-physical (IPA) space ----------------------------- */
 
-enum win_kind { W_EMU, W_MEM, W_DEV };
+enum win_kind { W_EMU, W_MEM, W_DEV, W_PCI };
 
 struct ipawin {
 	enum win_kind kind;
@@ -944,6 +1004,8 @@ static void win_desc(const struct model *m, const struct ipawin *w, char *buf, s
 	else if (w->kind == W_DEV)
 		snprintf(buf, len, "device '%s' (%s)", msg_str(w->dev->spec),
 			 bpath(m, w->dev->bnode));
+	else if (w->kind == W_PCI)
+		snprintf(buf, len, "%s", w->emu);
 	else
 		snprintf(buf, len, "the emulated %s", w->emu);
 }
@@ -991,7 +1053,7 @@ static void build_mmio(struct cfg_cell *c)
 
 static void check_ipa(struct model *m, struct cfg_cell *c)
 {
-	struct ipawin w[4 + CFG_MAX_MEM + CFG_MAX_MMIO];
+	struct ipawin w[4 + 3 + CFG_MAX_MEM + CFG_MAX_MMIO];
 	const struct bh_board_gic *g = &m->board.gic;
 	const struct dtb *d = &m->config_dtb;
 	uint32_t n = 0;
@@ -1020,6 +1082,20 @@ static void check_ipa(struct model *m, struct cfg_cell *c)
 	if (c->console == BH_CONSOLE_VUART && c->console_ok)
 		w[n++] = (struct ipawin){W_EMU,		  c->console_ipa,	 VUART_SIZE, 0,
 					 c->console_node, "console UART (vUART", NULL};
+	if (c->npci) /* the virtual ECAM and the PCI windows (1:1) */
+		w[n++] = (struct ipawin){
+			W_EMU, c->pci_ecam_ipa, VECAM_SIZE, 0, -1, "PCI configuration space (vECAM",
+			NULL};
+	for (uint32_t i = 0; i < c->npci_windows; i++)
+		w[n++] = (struct ipawin){W_PCI,
+					 c->pci_windows[i].base,
+					 c->pci_windows[i].size,
+					 c->pci_windows[i].base,
+					 -1,
+					 (c->pci_window_flags[i] >> 24 & 3) == 3
+						 ? "its 64-bit PCI window"
+						 : "its 32-bit PCI window",
+					 NULL};
 	for (uint32_t i = 0; i < c->nmem; i++)
 		if (c->mem[i].ok)
 			w[n++] = (struct ipawin){W_MEM,	       c->mem[i].ipa,  c->mem[i].size,
@@ -1168,11 +1244,13 @@ static void check_images(struct model *m, struct cfg_cell *c)
 void validate(struct model *m)
 {
 	check_devices(m);
+	check_pci(m);
 	check_dma(m);
 	check_cpus(m);
 	check_memory(m);
 	check_irqs(m);
 	check_streams(m);
+	check_pci_streams(m);
 	for (uint32_t i = 0; i < m->ncells; i++) {
 		check_ipa(m, &m->cell[i]);
 		check_images(m, &m->cell[i]);
@@ -1293,7 +1371,7 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Pages of the hypervisor's heap that @c's stage-2 tables take at most
- * (core/cell.c build_stage2): its regions, passthrough MMIO and, on GICv2,
+ * (core/cell.c build_stage2): its regions, passthrough MMIO, PCI windows and, on GICv2,
  * the virtual CPU interface; plus a root of up to 16 concatenated tables. */
 static uint64_t stage2_pages(const struct model *m, const struct cfg_cell *c)
 {
@@ -1306,6 +1384,9 @@ static uint64_t stage2_pages(const struct model *m, const struct cfg_cell *c)
 			tables_for(&t, c->mem[i].ipa, c->mem[i].pa, c->mem[i].size);
 	for (uint32_t i = 0; i < c->nmmio; i++)
 		tables_for(&t, c->mmio[i].ipa, c->mmio[i].pa, c->mmio[i].size);
+	for (uint32_t i = 0; i < c->npci_windows; i++)
+		tables_for(&t, c->pci_windows[i].base, c->pci_windows[i].base,
+			   c->pci_windows[i].size);
 	if (g->version == 2 && g->vcpu.size)
 		tables_for(&t, c->gicc_ipa, g->vcpu.base,
 			   PAGE_UP(g->vcpu.size < VGICC_SIZE ? g->vcpu.size : VGICC_SIZE));

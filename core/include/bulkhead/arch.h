@@ -111,6 +111,14 @@ void arch_vgic_cpu_reset(void);
 /* Turn on the virtual CPU interface for the guest about to run here. */
 void arch_vgic_enable(void);
 
+/* ---- PCI configuration space ------------------------------------------ */
+/* @size bytes (1, 2 or 4, naturally aligned) at @offset (< 4096) of function
+ * @bdf (bus << 8 | device << 3 | function) through the board's ECAM, which
+ * Bulkhead maps for the root bus only: another bus reads as all ones and
+ * ignores writes, as an absent function does. */
+uint32_t arch_pci_cfg_read(uint16_t bdf, unsigned int offset, unsigned int size);
+void arch_pci_cfg_write(uint16_t bdf, unsigned int offset, unsigned int size, uint32_t value);
+
 /* ---- IOMMU: the cells' DMA (arch/aarch64/smmuv3.c) -------------------- */
 struct page_pool;
 /* What a cell's DMA masters translate through: the very stage-2 table its

@@ -58,6 +58,9 @@ struct bh_board {
 	uint32_t timer_ppi_phys;  /* EL1 physical timer PPI (INTID) */
 	uint32_t pmu_ppi;	  /* PMU overflow PPI (INTID); 0 if the board has none */
 	uint32_t pa_bits;	  /* physical address size of the board's CPUs */
+	struct bh_range
+		pci_ecam;      /* PCI host bridge: ECAM of its root bus (1 MiB); size 0 if none */
+	uint32_t pci_root_bus; /* the root bus number (first of its bus-range) */
 };
 
 /* ---- Cells ------------------------------------------------------------- */
@@ -102,6 +105,22 @@ enum bh_fault_policy {
 	BH_FAULT_RESTART = 2,
 };
 
+/* A PCI function a cell owns (on the host bridge's root bus). */
+struct bh_pci_func {
+	uint16_t bdf; /* bus << 8 | device << 3 | function */
+	uint8_t pin;  /* INTx pin the configuration gave it: 1..4 = INTA..INTD */
+	uint8_t pad;
+	uint32_t intid; /* its INTx line after swizzling: an SPI INTID among the cell's irqs */
+};
+
+/* A cell's slice of a host bridge memory window, for its BARs; mapped
+ * 1:1 (IPA = PA) because BARs hold bus addresses. */
+struct bh_pci_window {
+	uint64_t base; /* CPU physical address = IPA */
+	uint64_t bus;  /* PCI bus address of base */
+	uint64_t size;
+};
+
 struct bh_cell {
 	const char *name;
 	uint32_t vmid; /* 1-based; 0 is never a cell */
@@ -128,6 +147,11 @@ struct bh_cell {
 	uint32_t fault_policy; /* enum bh_fault_policy */
 	uint32_t nstreams;
 	const uint32_t *stream_ids; /* SMMU stream IDs of the cell's DMA masters */
+	uint32_t npci_funcs;
+	uint32_t npci_windows;
+	const struct bh_pci_func *pci_funcs;
+	const struct bh_pci_window *pci_windows;
+	uint64_t pci_ecam_ipa; /* its virtual ECAM (the root bus, 1 MiB), if npci_funcs */
 };
 
 struct bh_system {

@@ -5,7 +5,7 @@
 #include <bulkhead/mmio.h>
 #include <bulkhead/types.h>
 
-#define CELL_MAX_VDEVS 4
+#define CELL_MAX_VDEVS 6
 
 struct vdev {
 	ipa_t base;

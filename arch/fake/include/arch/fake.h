@@ -63,3 +63,33 @@ uint64_t fake_smmu_reg64(uint64_t off);
 void fake_lr_set_state(unsigned int i, unsigned int state);
 struct vlr;
 void fake_lr_get(unsigned int i, struct vlr *lr);
+
+/* The physical ECAM: the root bus (0) with up to 256 functions, each a
+ * 4 KiB configuration space whose bits are writable where @wmask says, as
+ * hardware's are. Writes that reach a function are counted. */
+struct fake_pci_fn {
+	bool present;
+	uint8_t cfg[4096];
+	uint8_t wmask[4096];
+	unsigned int writes;
+	unsigned int flrs;    /* function-level resets done */
+	unsigned int flr_ctl; /* PCIe Device Control offset, if it can FLR */
+	bool saw_all_ones[7]; /* a BAR (or the ROM) once held its size probe */
+};
+extern struct fake_pci_fn fake_pci[256];
+void fake_pci_reset(void);
+/* A function at @devfn (device << 3 | function) with a type 0 header
+ * (type 1: a bridge), INTx pin @pin (0: none). */
+struct fake_pci_fn *fake_pci_add(unsigned int devfn, uint16_t vendor, uint16_t device,
+				 uint8_t header_type, uint8_t pin);
+/* BAR @i (6: expansion ROM) decoding @size bytes; @flags are its low bits
+ * (bit 0 I/O; bits 2:1 = 2 for 64-bit, taking BAR i + 1 as the high half). */
+void fake_pci_bar(unsigned int devfn, unsigned int i, uint64_t size, uint32_t flags);
+/* Appends a capability of @len bytes (@id; @ext: extended, from 0x100) and
+ * returns its offset. */
+unsigned int fake_pci_cap(unsigned int devfn, unsigned int id, unsigned int len, bool ext);
+/* A PCIe capability able to FLR: setting Device Control's FLR bit resets
+ * command and BARs. Returns its offset. */
+unsigned int fake_pci_flr_cap(unsigned int devfn);
+uint32_t fake_pci_get(unsigned int devfn, unsigned int off, unsigned int size);
+void fake_pci_set(unsigned int devfn, unsigned int off, unsigned int size, uint32_t v);

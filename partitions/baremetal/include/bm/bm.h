@@ -136,6 +136,9 @@ __noreturn void bm_fatal(const char *fmt, ...) __printf(1, 2);
 /* Clean [addr, addr+size) to the point of coherency, e.g. before a reset. */
 void bm_dcache_clean(const void *addr, size_t size);
 
+/* The virtual counter at the payload's first instruction (boot vCPU). */
+extern uint64_t bm_entry_ticks;
+
 /* Boot counter kept at BM_PERSIST_ADDR across restarts of the cell:
  * increments, prints "BM-BOOTCOUNT: <n>" and returns n (1 on a cold start). */
 uint64_t bm_boot_count_next(void);
