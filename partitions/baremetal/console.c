@@ -51,7 +51,8 @@ static bool hypercall_console(void)
 	if (!bm_mmu_on)
 		return false;
 	if (hc_ok < 0)
-		hc_ok = !bm_native() && bm_hvc(BH_HC_CONSOLE_WRITE, 0, 0, 0).a0 == 0;
+		hc_ok = !bm_native() &&
+			bm_hvc(BH_HC_CONSOLE_WRITE, (uintptr_t)hc_buf[0], 0, 0).a0 == 0;
 	return hc_ok == 1;
 }
 

@@ -97,7 +97,7 @@ def twice(native):
 def linux_ready():
     """Instructions from the Linux cell's entry to its ready marker, in a cell
     and natively: the kernel's uptime at the marker (10 ms resolution)."""
-    script = [(r"BULKHEAD-LINUX-READY[^\n]*\n(.|\n)*/ # $", "cat /proc/uptime\r")]
+    script = [(r"BULKHEAD-LINUX-READY[^\n]*\n(.|\n)*/ # ", "cat /proc/uptime\r")]
     out = {}
     for native in (True, False):
         if native:
@@ -132,7 +132,7 @@ def chart(rows, path):
         for name, row in rows.items():
             if name in TARGETS and name != "console_line_exits":
                 f.write(f'"{name}" {row["added"]} {TARGETS[name]}\n')
-    script = (f'set terminal pngcairo size 900,420; set output "{path}";'
+    script = (f'set terminal pngcairo size 900,420 noenhanced; set output "{path}";'
               'set style data histograms; set style histogram clustered gap 1;'
               'set style fill solid 0.8; set boxwidth 0.9; set xtics rotate by -20;'
               'set ylabel "instructions Bulkhead adds"; set key top left;'
