@@ -57,6 +57,10 @@ HYP_CFLAGS += --target=aarch64-linux-gnu -mno-outline-atomics
 else
 HYP_CFLAGS += -mno-outline-atomics
 endif
+# What the board's CPUs need of the compiler and linker (board.mk), e.g.
+# workarounds for Cortex-A53 errata (the link is ld's own, not gcc's, so
+# gcc's default --fix-cortex-a53-843419 would not reach it).
+HYP_CFLAGS += $(BOARD_CFLAGS)
 ifneq ($(SELFTEST),)
 HYP_CFLAGS += -DBH_SELFTEST_$(subst -,_,$(shell echo $(SELFTEST) | tr a-z A-Z))=1
 endif
@@ -77,7 +81,7 @@ $(O)/bulkhead.bin: $(O)/bulkhead.elf
 
 $(O)/bulkhead.elf: $(HYP_OBJS) $(O)/linker.ld
 	@echo "  LD      $@"
-	$(Q)$(LD) -nostdlib -static -T $(O)/linker.ld --gc-sections -Map $(O)/bulkhead.map -o $@ $(HYP_OBJS)
+	$(Q)$(LD) -nostdlib -static -T $(O)/linker.ld --gc-sections $(BOARD_LDFLAGS) -Map $(O)/bulkhead.map -o $@ $(HYP_OBJS)
 
 $(O)/linker.ld: arch/aarch64/linker.ld.S $(GEN)/config.h
 	@mkdir -p $(@D)
@@ -216,7 +220,7 @@ fuzz:
 QEMU ?= qemu-system-aarch64
 QEMU_SERIAL_ARGS := -serial mon:stdio $(if $(filter 2,$(QEMU_SERIALS)),-serial null)
 QEMU_ARGS = -machine $(QEMU_MACHINE) $(QEMU_OPTS) -cpu $(QEMU_CPU) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
-	-display none -nic none -kernel $(O)/bulkhead.bin
+	-display none -nic none $(if $(filter board,$(QEMU_DTB)),-dtb $(O)/board.dtb) -kernel $(O)/bulkhead.bin
 
 .PHONY: setup run print-qemu-vars print-board-tests print-board-test-images
 setup:
@@ -234,7 +238,7 @@ print-board-test-images:
 	@echo $(BOARD_TEST_IMAGES)
 
 print-qemu-vars:
-	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)' HW_DTB='$(HW_DTB)' BOARD_NAME='$(CONFIG_BOARD)'"
+	@echo "QEMU_MACHINE='$(QEMU_MACHINE)' QEMU_CPU='$(QEMU_CPU)' QEMU_SMP='$(QEMU_SMP)' QEMU_MEM='$(QEMU_MEM)' QEMU_SERIALS='$(QEMU_SERIALS)' QEMU_OPTS='$(QEMU_OPTS)' QEMU_DTB='$(QEMU_DTB)' HW_DTB='$(HW_DTB)' BOARD_NAME='$(CONFIG_BOARD)'"
 
 # ---------------------------------------------------------------- tests
 UNIT_O := build/unit
@@ -243,7 +247,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Wno-missing-prototypes -Wno-missin
 	-Iarch/fake/include -Iarch/aarch64/include -Icore/include -Itests/unit -DBH_HOST_TEST=1
 UNIT_CORE := core/printf.c core/console.c core/pgtable.c core/page_pool.c core/mmio.c core/vuart.c core/vgic.c core/vpci.c \
 	core/iommu.c arch/aarch64/pte.c arch/aarch64/mmio_decode.c arch/aarch64/smmuv3.c \
-	arch/aarch64/power_bcm2835.c
+	arch/aarch64/power_bcm2835.c arch/aarch64/uart_cadence.c
 UNIT_SRCS := $(wildcard tests/unit/test_*.c) tests/unit/main.c tests/unit/fake_board.c $(wildcard arch/fake/*.c) $(UNIT_CORE)
 
 $(UNIT_O)/unit-tests: $(UNIT_SRCS) $(wildcard tests/unit/*.h core/include/bulkhead/*.h arch/fake/include/arch/*.h arch/aarch64/include/arch/*.h)

@@ -151,6 +151,9 @@ def bulkhead_args(image, board="qemu-virt", machine_extra="", smp=None, serials=
             args += ["-chardev", f"{uart1},id=uart1", "-serial", "chardev:uart1"]
         else:
             args += ["-serial", "null"]
+    if v.get("QEMU_DTB") == "board":
+        # The board's tree, as its firmware would hand it over (board.mk).
+        args += ["-dtb", os.path.join(os.path.dirname(image), "board.dtb")]
     return args + list(extra) + ["-kernel", image]
 
 

@@ -69,7 +69,9 @@ struct cfg_dev {
 	const char *spec; /* alias or path as written */
 	int bnode;	  /* board node, < 0 if unresolved */
 	bool ok, shared, has_ipa;
-	uint64_t ipa; /* override for the first window */
+	bool claimable; /* a board node a cell may have: its DMA is checked even if
+			 * something else about it is wrong */
+	uint64_t ipa;	/* override for the first window */
 	uint32_t nwin;
 	struct cfg_win win[CFG_MAX_WIN];
 	uint32_t nirq;
@@ -179,7 +181,8 @@ struct model {
 	int board_console_node; /* offsets in board_dtb */
 	int board_gic_node;
 	int board_timer_node;
-	int board_smmu_node;
+	int board_smmu_node;   /* the SMMUv3 Bulkhead drives */
+	int board_smmuv2_node; /* an SMMUv1/v2 (MMU-500...): no driver, nothing confined */
 	int board_pmu_node;
 	int board_psci_node;
 	int board_power_node;	  /* system-power-controller Bulkhead drives, or -1 */

@@ -12,6 +12,12 @@
 #define GIC_SPI 0
 #define GIC_PPI 1
 
+/* A GICv2 CPU interface (and its virtual twin) is 8 KiB: two 4 KiB pages. */
+#define GICV2_CPU_IF_SIZE    0x2000ULL
+/* ... given as 128 KiB when each page is decoded 16 times over 64 KiB. */
+#define GICV2_CPU_IF_ALIASED 0x20000ULL
+#define GIC_ALIAS_STRIDE     0x10000ULL
+
 static bool range_inside(uint64_t base, uint64_t size, const struct bh_range *r)
 {
 	return base >= r->base && size <= r->size && base - r->base <= r->size - size;
@@ -201,6 +207,20 @@ static int irq_by_name(const struct dtb *d, int node, const char *name, uint32_t
 	return idx < 0 ? -1 : irq_intid(d, node, idx, intid);
 }
 
+/* A GIC-400 on a bus of 64 KiB slots (ZynqMP, among others) repeats each
+ * 4 KiB page of a CPU interface over 64 KiB, so its tree gives the interface
+ * as 128 KiB, and the second page (GICC_DIR at +0x1000) really sits at
+ * +64 KiB. The 8 KiB from the last copy of the first page on are then the
+ * interface as the architecture lays it out, as Linux takes it too
+ * (irq-gic.c, gic_check_eoimode()). */
+static void gicv2_unalias(struct bh_range *r)
+{
+	if (r->size == GICV2_CPU_IF_ALIASED) {
+		r->base += GIC_ALIAS_STRIDE - SZ_4K;
+		r->size = GICV2_CPU_IF_SIZE;
+	}
+}
+
 static void parse_gic(struct model *m)
 {
 	const struct dtb *d = &m->board_dtb;
@@ -233,6 +253,8 @@ static void parse_gic(struct model *m)
 			cfg_error(d, node,
 				  "GICv2 needs 'reg' with GICD, GICC, GICH and GICV ranges "
 				  "(virtualization extensions)");
+		gicv2_unalias(&g->cpu);
+		gicv2_unalias(&g->vcpu);
 	}
 	if (irq_intid(d, node, 0, &maint) || maint < 16 || maint > 31)
 		cfg_error(d, node, "no maintenance interrupt (a PPI) in 'interrupts'");
@@ -276,11 +298,19 @@ static void parse_pmu(struct model *m)
 		cfg_error(d, node, "PMU node without a PPI in 'interrupts'");
 }
 
+/* The SMMUv3 Bulkhead drives (arch/aarch64/smmuv3.c); or an SMMUv1/v2
+ * (MMU-400/401/500), which it has no driver for: what stands behind one
+ * is not confined, and bhcfg says so (validate.c, check_dma()). */
 static void parse_smmu(struct model *m)
 {
+	static const char *const v2[] = {"arm,mmu-500", "arm,smmu-v2", "arm,mmu-401", "arm,mmu-400",
+					 "arm,smmu-v1"};
 	const struct dtb *d = &m->board_dtb;
 	int node = fdt_node_offset_by_compatible(d->fdt, -1, "arm,smmu-v3");
 
+	m->board_smmuv2_node = -1;
+	for (size_t i = 0; i < sizeof(v2) / sizeof(v2[0]) && m->board_smmuv2_node < 0; i++)
+		m->board_smmuv2_node = fdt_node_offset_by_compatible(d->fdt, -1, v2[i]);
 	m->board_smmu_node = node;
 	if (node < 0)
 		return;
@@ -483,6 +513,7 @@ int board_parse(struct model *m)
 	m->board_gic_node = -1;
 	m->board_timer_node = -1;
 	m->board_smmu_node = -1;
+	m->board_smmuv2_node = -1;
 	m->board_pmu_node = -1;
 	m->board_psci_node = -1;
 	m->board_power_node = -1;

@@ -23,6 +23,21 @@ static const char *bpath(const struct model *m, int bnode)
 	return node_path(&m->board_dtb, bnode);
 }
 
+/* The board's SMMU is an SMMUv1/v2 (MMU-500...): Bulkhead has no driver
+ * for it, so nothing behind it is confined (board.c, parse_smmu()). */
+static bool smmuv2_only(const struct model *m)
+{
+	return m->board_smmuv2_node >= 0 && m->board_smmu_node < 0;
+}
+
+/* Its first compatible string, for messages ("arm,mmu-500"). */
+static const char *smmuv2_compat(const struct model *m)
+{
+	const char *c = fdt_getprop(m->board_dtb.fdt, m->board_smmuv2_node, "compatible", NULL);
+
+	return c ? msg_str(c) : "SMMUv2";
+}
+
 /* ---- passthrough devices -------------------------------------------- */
 
 static int lookup_dev(struct model *m, struct cfg_cell *c, struct cfg_dev *dev)
@@ -132,6 +147,18 @@ static void resolve_dev(struct model *m, struct cfg_cell *c, struct cfg_dev *dev
 		dev->ok = false;
 		return;
 	}
+	/* Bulkhead does not drive an SMMUv2, but whoever programs it decides
+	 * where every master's DMA goes: no cell may. */
+	if (dt_is_within(b, dev->bnode, m->board_smmuv2_node)) {
+		cell_error(c, d, dev->node,
+			   "device '%s' (%s) is the board's SMMU, an SMMUv2 (%s): Bulkhead has no "
+			   "driver for it, and a cell that programs it decides where every "
+			   "master's DMA goes, other cells' included",
+			   msg_str(dev->spec), bpath(m, dev->bnode), smmuv2_compat(m));
+		dev->ok = false;
+		return;
+	}
+	dev->claimable = true;
 	if (fdt_getprop(b->fdt, dev->bnode, "ranges", NULL)) {
 		cell_error(c, d, dev->node,
 			   "device '%s' (%s) is a bus ('ranges'): give the devices on it instead",
@@ -535,18 +562,32 @@ static const char *dma_reason(const struct dtb *b, int node)
 	return NULL;
 }
 
+/* @node's @prop names the board's SMMUv2 (its phandle at cell @at). */
+static bool names_smmuv2(const struct model *m, int node, const char *prop, int at)
+{
+	const struct dtb *b = &m->board_dtb;
+	int len;
+	const fdt32_t *p = fdt_getprop(b->fdt, node, prop, &len);
+
+	return m->board_smmuv2_node >= 0 && p && len >= (at + 1) * 4 &&
+	       fdt_node_offset_by_phandle(b->fdt, fdt32_to_cpu(p[at])) == m->board_smmuv2_node;
+}
+
 /* An SMMU stands in front of @node: it says so itself ('iommus',
  * 'iommu-map') or a bus above it maps its requesters ('iommu-map', as a PCIe
- * host does). */
-static bool behind_smmu(const struct dtb *b, int node)
+ * host does). Not an SMMUv2: with no driver, it confines nothing. */
+static bool behind_smmu(const struct model *m, int node)
 {
-	if (fdt_getprop(b->fdt, node, "iommus", NULL) ||
-	    fdt_getprop(b->fdt, node, "iommu-map", NULL))
-		return true;
+	const struct dtb *b = &m->board_dtb;
+
+	if (fdt_getprop(b->fdt, node, "iommus", NULL))
+		return !names_smmuv2(m, node, "iommus", 0);
+	if (fdt_getprop(b->fdt, node, "iommu-map", NULL))
+		return !names_smmuv2(m, node, "iommu-map", 1);
 	for (int depth = 0; node > 0 && depth < 64; depth++) {
 		node = fdt_parent_offset(b->fdt, node);
 		if (node > 0 && fdt_getprop(b->fdt, node, "iommu-map", NULL))
-			return true;
+			return !names_smmuv2(m, node, "iommu-map", 1);
 	}
 	return false;
 }
@@ -584,43 +625,52 @@ static void check_dma(struct model *m)
 {
 	const struct dtb *b = &m->board_dtb, *d = &m->config_dtb;
 
+	char none[256];
+
+	/* Why nothing confines a master: no SMMU, or one Bulkhead cannot drive. */
+	if (smmuv2_only(m))
+		snprintf(none, sizeof(none),
+			 "the board's SMMU (%s) is an SMMUv2 (%s), which Bulkhead has no "
+			 "driver for",
+			 bpath(m, m->board_smmuv2_node), smmuv2_compat(m));
+	else
+		snprintf(none, sizeof(none), "no SMMU stands in front of it");
 	for (uint32_t ci = 0; ci < m->ncells; ci++) {
 		struct cfg_cell *c = &m->cell[ci];
-		bool unprotected = false;
+		/* smmu-streams behind an SMMUv2: check_streams() says it. */
+		bool unprotected = smmuv2_only(m) && c->nstreams;
 
 		for (uint32_t i = 0; i < c->ndev; i++) {
 			const struct cfg_dev *dev = &c->dev[i];
 			const char *why = NULL, *smmu = NULL;
 			int depth = 0, node = dev->bnode;
 
-			if (!dev->ok)
+			if (!dev->claimable)
 				continue;
 			do {
 				const char *r = dma_reason(b, node);
 
-				if (r && behind_smmu(b, node))
+				if (r && behind_smmu(m, node))
 					smmu = r;
 				else if (r && !why)
 					why = r;
 				node = fdt_next_node(b->fdt, node, &depth);
 			} while (node >= 0 && depth > 0);
 			if (why && !c->dma_unprotected)
-				cell_error(
-					c, d, dev->node,
-					"device '%s' (%s) can do DMA (%s) and no SMMU stands in "
-					"front of it, so it can read and write all memory, other "
-					"cells' and the hypervisor's included; mark the cell "
-					"'dma-unprotected;' to accept that",
-					msg_str(dev->spec), bpath(m, dev->bnode), why);
+				cell_error(c, d, dev->node,
+					   "device '%s' (%s) can do DMA (%s) and %s, so it can "
+					   "read and write all memory, other cells' and the "
+					   "hypervisor's included; mark the cell "
+					   "'dma-unprotected;' to accept that",
+					   msg_str(dev->spec), bpath(m, dev->bnode), why, none);
 			else if (why)
-				cfg_warn(
-					d, dev->node,
-					"device '%s' (%s) can do DMA (%s) and no SMMU stands in "
-					"front "
-					"of it: the cell can read and write all memory through it, "
-					"other cells' and the hypervisor's included "
-					"(dma-unprotected)",
-					msg_str(dev->spec), bpath(m, dev->bnode), why);
+				cfg_warn(d, dev->node,
+					 "device '%s' (%s) can do DMA (%s) and %s: the cell can "
+					 "read and write all memory through it, other cells' "
+					 "and the hypervisor's included (dma-unprotected)",
+					 msg_str(dev->spec), bpath(m, dev->bnode), why, none);
+			else if (!dev->ok)
+				; /* refused already: its streams are not the cell's */
 			else if (smmu && !fdt_getprop(b->fdt, dev->bnode, "iommus", NULL))
 				cell_error(c, d, dev->node,
 					   "device '%s' (%s) can do DMA (%s) behind the SMMU, but "
@@ -895,6 +945,25 @@ static void check_streams(struct model *m)
 
 		if (!c->nstreams)
 			continue;
+		if (smmuv2_only(m)) {
+			if (!c->dma_unprotected)
+				cell_error(c, d, c->node,
+					   "'smmu-streams' given, but the board's SMMU (%s) is an "
+					   "SMMUv2 (%s), which Bulkhead has no driver for: these "
+					   "masters can read and write all memory, other cells' "
+					   "and the hypervisor's included; mark the cell "
+					   "'dma-unprotected;' to accept that",
+					   bpath(m, m->board_smmuv2_node), smmuv2_compat(m));
+			else
+				cfg_warn(d, c->node,
+					 "'smmu-streams' given, but the board's SMMU (%s) is an "
+					 "SMMUv2 (%s), which Bulkhead has no driver for: these "
+					 "masters can read and write all memory, other cells' and "
+					 "the hypervisor's included (dma-unprotected)",
+					 bpath(m, m->board_smmuv2_node), smmuv2_compat(m));
+			c->nstreams = 0; /* no SMMU to program */
+			continue;
+		}
 		if (!m->board.smmu.size) {
 			cell_error(c, d, c->node, "'smmu-streams' given, but board %s has no SMMU",
 				   m->board.name);
